@@ -1,0 +1,94 @@
+"""The Specter sandbox as an ASGI app: `getInfo.asp` / `putInfo.asp` plus admin routes.
+
+`SpecterSandbox(accounts).app` is ready to serve (e.g. with `BackgroundServer`); the fault
+injector wraps everything but the admin routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from ..faults import FaultInjector
+from . import assumed
+from .accounts import AccountSpec
+from .actions import answer
+from .admin import admin_routes
+from .errors import InvalidAccountSpec, UnknownAccount
+from .protocol import request_params
+from .state import AccountState
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class SpecterSandbox:
+    """Serves one or more Specter accounts over the legacy action protocol."""
+
+    def __init__(
+        self,
+        accounts: Iterable[AccountSpec],
+        admin_prefix: str = "/__sandbox__",
+        faults: FaultInjector | None = None,
+    ) -> None:
+        self.admin_prefix = admin_prefix.rstrip("/")
+        self._accounts: dict[str, AccountState] = {}
+        for spec in accounts:
+            if spec.sbm_id in self._accounts:
+                raise InvalidAccountSpec(f"duplicate sbmId {spec.sbm_id!r}")
+            self._accounts[spec.sbm_id] = AccountState(spec)
+        self.faults = faults or FaultInjector()
+        self.app: ASGIApp = self.faults.middleware(self._build(), self.admin_prefix)
+
+    def account(self, sbm_id: str) -> AccountState:
+        try:
+            return self._accounts[sbm_id]
+        except KeyError:
+            raise UnknownAccount(sbm_id) from None
+
+    @property
+    def accounts(self) -> dict[str, AccountState]:
+        return dict(self._accounts)
+
+    async def _protocol(self, request: Request) -> Response:
+        # IIS serves `getinfo.asp` and `getInfo.asp` alike [I, reference 2.1].
+        script = request.path_params["script"].lower()
+        if script not in (assumed.WRITE_SCRIPT, assumed.READ_SCRIPT):
+            return PlainTextResponse("Not Found", status_code=404)
+        form = None
+        content_type = request.headers.get("content-type", "")
+        if content_type.split(";")[0].strip().lower() == FORM_CONTENT_TYPE:
+            form = await request.body()
+        params = request_params(request.scope.get("query_string", b""), form)
+        body, media_type = answer(script, params, self._accounts).render(params.get("useXML", ""))
+        # The charset is already in media_type; starlette must not add its own (utf-8).
+        return Response(
+            body, status_code=assumed.PROTOCOL_STATUS, headers={"content-type": media_type}
+        )
+
+    async def _account_list(self, request: Request) -> Response:
+        return JSONResponse(
+            [
+                {
+                    "sbmId": state.sbm_id,
+                    "webshops": [
+                        {"webshopId": shop.webshop_id, "name": shop.name}
+                        for shop in state.spec.webshops
+                    ],
+                }
+                for state in self._accounts.values()
+            ]
+        )
+
+    def _build(self) -> Starlette:
+        routes = [
+            Route(f"{self.admin_prefix}/specter", self._account_list, methods=["GET"]),
+            *admin_routes(self.account, self.admin_prefix),
+            *self.faults.routes(self.admin_prefix),
+            Route("/{script}", self._protocol, methods=list(assumed.ACCEPTED_METHODS)),
+        ]
+        return Starlette(routes=routes)
