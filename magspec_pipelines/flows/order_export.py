@@ -1,0 +1,321 @@
+"""The order export: normalize Magento orders and bring each to Specter exactly once.
+
+Plain functions over the clients and the state store, so that the assets, the demo and the
+benchmarks share one implementation.
+
+Exactly once rests on three things:
+- the binding is written before the remote call (`submitting`) and after it (`created`), so a
+  crash between the two is visible as a `submitting` binding;
+- every order carries `externalOrderNo`, so resubmitting a `submitting` order after a lost answer
+  runs into Specter's duplicate control, whose answer names the order it already has;
+- invoices are created only from `created` bindings and Specter refuses a second invoice for an
+  order with nothing left to invoice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from magspec_pipelines.domain import Order
+from magspec_pipelines.mapping.orders import (
+    external_order_no,
+    normalize_order,
+    specter_customer,
+    specter_order,
+)
+from magspec_pipelines.mapping.problems import MappingProblem
+from magspec_pipelines.mapping.text import Latin1Notes
+from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.errors import (
+    OutcomeUnknown,
+    SpecterAlreadyInvoiced,
+    SpecterDuplicateOrder,
+    SpecterError,
+    SpecterTransientError,
+    SpecterUnknownArticle,
+)
+from magspec_pipelines.state import BindingState, StateStore
+from magspec_pipelines.tenancy import Tenant
+
+FLOW = "orders"
+# A lost answer is resolved by asking again: Specter's duplicate control names the order.
+UNKNOWN_OUTCOME_ATTEMPTS = 3
+
+
+class Result(StrEnum):
+    CREATED = "created"
+    ALREADY_PRESENT = "already present"
+    PARKED = "parked"
+    FAILED = "failed"
+
+
+@dataclass
+class Outcome:
+    shop: str
+    entity_id: int
+    increment_id: str
+    result: Result
+    specter_order_no: str = ""
+    specter_invoice_no: str = ""
+    reason: str = ""
+    fix: str = ""
+    notes: str = ""
+
+
+@dataclass
+class FetchedOrder:
+    """A raw Magento order and the shop it belongs to."""
+
+    shop: str
+    raw: dict
+
+
+@dataclass
+class Normalized:
+    orders: list[Order] = field(default_factory=list)
+    fingerprints: dict[tuple[str, int], str] = field(default_factory=dict)
+    parked: list[Outcome] = field(default_factory=list)
+
+
+@dataclass
+class ExportReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(o.result.value for o in self.outcomes)
+        return {r.value: counted.get(r.value, 0) for r in Result}
+
+    @property
+    def parked(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result is Result.PARKED]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result is Result.FAILED]
+
+
+def entity_key(shop: str, entity_id: int) -> str:
+    return f"{shop}:{entity_id}"
+
+
+def fingerprint(raw: dict) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) -> Normalized:
+    """Translate raw orders; what cannot be translated is parked with its reason and fix.
+
+    Translation is free, so a parked translation is tried again on every run: fixing the
+    tenant's configuration (say, mapping a payment method) lets the order through.
+    """
+    out = Normalized()
+    for item in fetched:
+        shop = tenant.shop(item.shop)
+        entity_id = item.raw.get("entity_id")
+        ident = int(entity_id) if isinstance(entity_id, int | str) and str(entity_id).isdigit() else 0
+        key = entity_key(shop.code, ident)
+        print_ = fingerprint(item.raw)
+        try:
+            order = normalize_order(item.raw, tenant, shop)
+        except MappingProblem as problem:
+            state.park(
+                tenant.id,
+                FLOW,
+                key,
+                reason=problem.reason,
+                fix_path=problem.fix,
+                payload=item.raw,
+                shop=shop.code,
+                source_fingerprint=print_,
+            )
+            out.parked.append(
+                Outcome(
+                    shop=shop.code,
+                    entity_id=ident,
+                    increment_id=str(item.raw.get("increment_id", "")),
+                    result=Result.PARKED,
+                    reason=problem.reason,
+                    fix=problem.fix,
+                )
+            )
+            continue
+        out.orders.append(order)
+        out.fingerprints[(shop.code, order.magento_entity_id)] = print_
+    return out
+
+
+class OrderExporter:
+    """Brings normalized orders of one tenant to Specter."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        state: StateStore,
+        specter: SpecterClient,
+        *,
+        retry_parked: bool = False,
+    ) -> None:
+        self.tenant = tenant
+        self.state = state
+        self.specter = specter
+        self.retry_parked = retry_parked
+
+    def export(self, normalized: Normalized) -> ExportReport:
+        report = ExportReport(outcomes=list(normalized.parked))
+        parked = {
+            p.entity_key: p for p in self.state.parked(self.tenant.id, FLOW)
+        }
+        for order in normalized.orders:
+            key = entity_key(order.shop, order.magento_entity_id)
+            print_ = normalized.fingerprints.get((order.shop, order.magento_entity_id), "")
+            held = parked.get(key)
+            if held and not self.retry_parked and held.source_fingerprint == print_:
+                # Parked at submission (say, an article Specter lacks): it waits for a change of
+                # the order or for `magspec parked retry`, instead of failing on every run.
+                report.outcomes.append(self._outcome(order, Result.PARKED, held.reason, held.fix_path))
+                continue
+            outcome = self._export_one(order, print_)
+            if outcome.result in (Result.CREATED, Result.ALREADY_PRESENT) and held:
+                self.state.resolve_parked(self.tenant.id, FLOW, key)
+            report.outcomes.append(outcome)
+        return report
+
+    def _outcome(self, order: Order, result: Result, reason: str = "", fix: str = "", **kw) -> Outcome:
+        return Outcome(
+            shop=order.shop,
+            entity_id=order.magento_entity_id,
+            increment_id=order.increment_id,
+            result=result,
+            reason=reason,
+            fix=fix,
+            **kw,
+        )
+
+    def _park(self, order: Order, print_: str, reason: str, fix: str) -> Outcome:
+        self.state.park(
+            self.tenant.id,
+            FLOW,
+            entity_key(order.shop, order.magento_entity_id),
+            reason=reason,
+            fix_path=fix,
+            payload=json.loads(order.model_dump_json()),
+            shop=order.shop,
+            source_fingerprint=print_,
+        )
+        return self._outcome(order, Result.PARKED, reason, fix)
+
+    def _export_one(self, order: Order, print_: str) -> Outcome:
+        tenant, shop = self.tenant, self.tenant.shop(order.shop)
+        wants_invoice = tenant.orders.document == "invoice"
+        binding = self.state.order_binding(tenant.id, order.shop, order.magento_entity_id)
+        done = {BindingState.INVOICED} if wants_invoice else {
+            BindingState.CREATED,
+            BindingState.INVOICING,
+            BindingState.INVOICED,
+        }
+        if binding and binding.state in done:
+            return self._outcome(
+                order,
+                Result.ALREADY_PRESENT,
+                specter_order_no=binding.specter_order_no or "",
+                specter_invoice_no=binding.specter_invoice_no or "",
+            )
+        notes = Latin1Notes()
+        created_now = False
+        try:
+            if binding is None or binding.state is BindingState.SUBMITTING:
+                binding = self.state.begin_order_submission(
+                    tenant.id,
+                    order.shop,
+                    order.magento_entity_id,
+                    increment_id=order.increment_id,
+                    external_order_no=external_order_no(order, tenant),
+                    day=order.day,
+                )
+                customer_id = binding.specter_customer_id or self._customer(order, notes)
+                if customer_id != binding.specter_customer_id:
+                    self.state.record_customer(
+                        tenant.id, order.shop, order.magento_entity_id, customer_id
+                    )
+                payload = specter_order(order, tenant, shop, customer_id, notes)
+                order_no, created_now = self._submit_order(payload, shop.webshop_id)
+                self.state.record_order_created(tenant.id, order.shop, order.magento_entity_id, order_no)
+            else:
+                order_no = binding.specter_order_no or ""
+            invoice_no = ""
+            if wants_invoice:
+                self.state.begin_invoice(tenant.id, order.shop, order.magento_entity_id)
+                invoice_no, invoiced_now = self._submit_invoice(order_no)
+                created_now = created_now or invoiced_now
+                self.state.record_invoice_created(
+                    tenant.id, order.shop, order.magento_entity_id, invoice_no
+                )
+        except SpecterUnknownArticle as exc:
+            return self._park(
+                order,
+                print_,
+                f"Specter has no article {exc.article_no!r}",
+                f"create article {exc.article_no} in Specter (or run the product flow), "
+                f"or correct the SKU in Magento; then `magspec parked retry {tenant.id}`",
+            )
+        except (SpecterTransientError, OutcomeUnknown) as exc:
+            self.state.record_binding_error(tenant.id, order.shop, order.magento_entity_id, str(exc))
+            return self._outcome(order, Result.FAILED, f"{type(exc).__name__}: {exc}", "retried by the next run")
+        except SpecterError as exc:
+            return self._park(
+                order,
+                print_,
+                f"Specter refused the order: {exc}",
+                "the order data or the tenant's Specter settings; "
+                f"then `magspec parked retry {tenant.id}`",
+            )
+        return self._outcome(
+            order,
+            Result.CREATED if created_now else Result.ALREADY_PRESENT,
+            specter_order_no=order_no,
+            specter_invoice_no=invoice_no,
+            notes=notes.summary(),
+        )
+
+    def _customer(self, order: Order, notes: Latin1Notes) -> str:
+        # Customer submits are safe to repeat: Specter matches on e-mail, then org. no.
+        payload = specter_customer(order, self.tenant, notes)
+        for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
+            try:
+                return self.specter.submit_customer(payload)
+            except OutcomeUnknown:
+                if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _submit_order(self, payload, webshop_id: str | None) -> tuple[str, bool]:
+        """(order no, created by this call). A resubmission after a lost answer finds the order
+        through the duplicate control."""
+        for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
+            try:
+                return self.specter.submit_order(payload, webshop_id=webshop_id), True
+            except SpecterDuplicateOrder as dup:
+                if not dup.existing_order_no:
+                    raise
+                return dup.existing_order_no, False
+            except OutcomeUnknown:
+                if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _submit_invoice(self, order_no: str) -> tuple[str, bool]:
+        for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
+            try:
+                return self.specter.submit_invoice(order_no), True
+            except SpecterAlreadyInvoiced as dup:
+                if not dup.existing_invoice_no:
+                    raise
+                return dup.existing_invoice_no, False
+            except OutcomeUnknown:
+                if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
