@@ -59,18 +59,14 @@ class World:
         orders = self.sandboxes.magento.instance(instance).orders.values()
         return [o for o in orders if o.get("status") in statuses]
 
+    @staticmethod
+    def day_of(order: dict) -> date:
+        """The day an order was placed in Stockholm time (every demo shop's zone)."""
+        placed = datetime.strptime(order["created_at"], "%Y-%m-%d %H:%M:%S")
+        return placed.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Stockholm")).date()
+
     def orders_of_day(self, instance: str, day: date, statuses=("processing",)) -> list[dict]:
-        """Eligible orders placed on `day` in Stockholm time (every demo shop's zone)."""
-        zone = ZoneInfo("Europe/Stockholm")
-        return [
-            o
-            for o in self.eligible_orders(instance, statuses)
-            if datetime.strptime(o["created_at"], "%Y-%m-%d %H:%M:%S")
-            .replace(tzinfo=UTC)
-            .astimezone(zone)
-            .date()
-            == day
-        ]
+        return [o for o in self.eligible_orders(instance, statuses) if self.day_of(o) == day]
 
     def specter(self, sbm_id: str):
         return self.sandboxes.specter.account(sbm_id)
