@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -17,6 +16,9 @@ from magspec_pipelines.flows.order_export import ExportReport, Result
 from magspec_pipelines.flows.order_triggers import OrderCursor, evaluate_new_orders
 from magspec_pipelines.flows.orders import MAGENTO_ORDERS, SPECTER_DOCUMENTS
 from magspec_pipelines.flows.resources import MagspecResource
+
+# The runs' event logs stay in the instance (and the UI); the terminal gets the report.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass
@@ -46,15 +48,19 @@ def sync_tenant(
     summary = TenantSummary(tenant=tenant_id, document=tenant.orders.document)
     requests, _ = evaluate_new_orders(tenant, magspec, OrderCursor())
     job = defs.resolve_job_def("orders_sync")
+    print(f"{tenant_id}: {len(requests)} day partition(s) with new eligible orders", flush=True)
     for request in requests:
         result = job.execute_in_process(
             partition_key=request.partition_key,
             instance=instance,
             tags=request.tags,
             raise_on_error=False,
+            run_config=QUIET,
         )
         summary.runs += 1
-        summary.read += len(result.asset_value(MAGENTO_ORDERS)) if _has(result, MAGENTO_ORDERS) else 0
+        summary.read += (
+            len(result.asset_value(MAGENTO_ORDERS)) if _has(result, MAGENTO_ORDERS) else 0
+        )
         if not result.success or not _has(result, SPECTER_DOCUMENTS):
             summary.failed_runs += 1
             continue
@@ -67,9 +73,7 @@ def sync_tenant(
 
 
 def _has(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> bool:
-    return any(
-        event.asset_key == key for event in result.get_asset_materialization_events()
-    )
+    return any(event.asset_key == key for event in result.get_asset_materialization_events())
 
 
 def run_demo(world) -> int:

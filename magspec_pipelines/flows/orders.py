@@ -5,8 +5,8 @@ the 14th" on the partition itself; the reconciliation check says whether every e
 that day has exactly one Specter document.
 """
 
-
 import time
+import warnings
 from collections import Counter
 
 import dagster as dg
@@ -157,7 +157,11 @@ def build_order_assets(tenants: list[Tenant]) -> tuple[list[dg.AssetsDefinition]
                 context.log.info(
                     f"{outcome.shop} order {outcome.increment_id} → Specter order "
                     f"{outcome.specter_order_no}"
-                    + (f", invoice {outcome.specter_invoice_no}" if outcome.specter_invoice_no else "")
+                    + (
+                        f", invoice {outcome.specter_invoice_no}"
+                        if outcome.specter_invoice_no
+                        else ""
+                    )
                     + (f" ({outcome.notes})" if outcome.notes else "")
                 )
         metadata = {
@@ -168,9 +172,7 @@ def build_order_assets(tenants: list[Tenant]) -> tuple[list[dg.AssetsDefinition]
             "failed": counts[Result.FAILED.value],
             "document": tenant.orders.document,
             "parked orders": _outcome_table(report.parked),
-            "transliterated": [
-                f"{o.increment_id}: {o.notes}" for o in report.outcomes if o.notes
-            ],
+            "transliterated": [f"{o.increment_id}: {o.notes}" for o in report.outcomes if o.notes],
             "specter API calls": specter.stats.requests,
             "duration (s)": round(time.monotonic() - started, 3),
             "day": day.isoformat(),
@@ -185,6 +187,15 @@ def build_order_assets(tenants: list[Tenant]) -> tuple[list[dg.AssetsDefinition]
             )
         return dg.Output(report, metadata=metadata)
 
+    with warnings.catch_warnings():
+        # Partitioned asset checks are marked preview in Dagster 1.13; the per-day
+        # reconciliation needs them, and the snapshot test catches a change of shape.
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        reconcile = _reconcile_check(partitions)
+    return [magento_orders, normalized_orders, specter_documents], [reconcile]
+
+
+def _reconcile_check(partitions: dg.MultiPartitionsDefinition) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=SPECTER_DOCUMENTS,
         name="every_eligible_order_has_one_document",
@@ -230,7 +241,7 @@ def build_order_assets(tenants: list[Tenant]) -> tuple[list[dg.AssetsDefinition]
             },
         )
 
-    return [magento_orders, normalized_orders, specter_documents], [reconcile_orders]
+    return reconcile_orders
 
 
 def order_job(assets: list[dg.AssetsDefinition]) -> UnresolvedAssetJobDefinition:
