@@ -78,15 +78,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _demo_environment()
     _prepare_demo_home()
     with ExitStack() as stack:
-        world, magento, specter = _start_sandboxes(stack, args.magento_port, args.specter_port, args.days)
+        world, magento, specter = _start_sandboxes(
+            stack, args.magento_port, args.specter_port, args.days
+        )
         print(f"sandboxes: Magento {magento.url}  Specter {specter.url}")
         return run_demo(world)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
-        world, magento, specter = _start_sandboxes(stack, args.magento_port, args.specter_port, args.days)
-        print(f"Magento sandbox  {magento.url}/<instance>/rest/V1/...  instances: acme, fjall, brisk")
+        world, magento, specter = _start_sandboxes(
+            stack, args.magento_port, args.specter_port, args.days
+        )
+        print(
+            f"Magento sandbox  {magento.url}/<instance>/rest/V1/...  instances: acme, fjall, brisk"
+        )
         print(f"Specter sandbox  {specter.url}/putInfo.asp  accounts: 1001, 1002, 1003")
         print(f"admin routes under {magento.url}/__sandbox__ and {specter.url}/__sandbox__")
         print("Ctrl-C stops.")
@@ -101,12 +107,19 @@ def cmd_dev(args: argparse.Namespace) -> int:
     _demo_environment()
     home = _prepare_demo_home()
     with ExitStack() as stack:
-        _, magento, specter = _start_sandboxes(stack, args.magento_port, args.specter_port, args.days)
+        _, magento, specter = _start_sandboxes(
+            stack, args.magento_port, args.specter_port, args.days
+        )
         print(f"sandboxes: Magento {magento.url}  Specter {specter.url}; DAGSTER_HOME={home}")
         command = [
-            sys.executable, "-m", "dagster", "dev",
-            "-w", str(REPO_ROOT / "workspace.yaml"),
-            "-p", str(args.port),
+            sys.executable,
+            "-m",
+            "dagster",
+            "dev",
+            "-w",
+            str(REPO_ROOT / "workspace.yaml"),
+            "-p",
+            str(args.port),
         ]
         try:
             return subprocess.call(command, cwd=REPO_ROOT)

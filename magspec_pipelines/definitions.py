@@ -6,7 +6,6 @@ loads, and the `tenant_registry` sensor fails on every tick, naming the file, un
 Set `MAGSPEC_STRICT_REGISTRY=1` to refuse to load at all instead.
 """
 
-
 import logging
 import os
 

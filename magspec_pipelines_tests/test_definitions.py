@@ -79,7 +79,11 @@ def test_a_broken_tenant_file_leaves_the_others_and_fails_loudly(tmp_path):
 
 
 def test_dagster_validates_the_workspace(tmp_path):
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "MAGSPEC_TENANTS_DIR": str(REPO / "tenants")}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path),
+        "MAGSPEC_TENANTS_DIR": str(REPO / "tenants"),
+    }
     dagster = Path(sys.executable).parent / "dagster"
     done = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", str(REPO / "workspace.yaml")],

@@ -116,7 +116,9 @@ def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) ->
     for item in fetched:
         shop = tenant.shop(item.shop)
         entity_id = item.raw.get("entity_id")
-        ident = int(entity_id) if isinstance(entity_id, int | str) and str(entity_id).isdigit() else 0
+        ident = (
+            int(entity_id) if isinstance(entity_id, int | str) and str(entity_id).isdigit() else 0
+        )
         key = entity_key(shop.code, ident)
         print_ = fingerprint(item.raw)
         try:
@@ -166,9 +168,7 @@ class OrderExporter:
 
     def export(self, normalized: Normalized) -> ExportReport:
         report = ExportReport(outcomes=list(normalized.parked))
-        parked = {
-            p.entity_key: p for p in self.state.parked(self.tenant.id, FLOW)
-        }
+        parked = {p.entity_key: p for p in self.state.parked(self.tenant.id, FLOW)}
         for order in normalized.orders:
             key = entity_key(order.shop, order.magento_entity_id)
             print_ = normalized.fingerprints.get((order.shop, order.magento_entity_id), "")
@@ -176,7 +176,9 @@ class OrderExporter:
             if held and not self.retry_parked and held.source_fingerprint == print_:
                 # Parked at submission (say, an article Specter lacks): it waits for a change of
                 # the order or for `magspec parked retry`, instead of failing on every run.
-                report.outcomes.append(self._outcome(order, Result.PARKED, held.reason, held.fix_path))
+                report.outcomes.append(
+                    self._outcome(order, Result.PARKED, held.reason, held.fix_path)
+                )
                 continue
             outcome = self._export_one(order, print_)
             if outcome.result in (Result.CREATED, Result.ALREADY_PRESENT) and held:
@@ -184,7 +186,9 @@ class OrderExporter:
             report.outcomes.append(outcome)
         return report
 
-    def _outcome(self, order: Order, result: Result, reason: str = "", fix: str = "", **kw) -> Outcome:
+    def _outcome(
+        self, order: Order, result: Result, reason: str = "", fix: str = "", **kw
+    ) -> Outcome:
         return Outcome(
             shop=order.shop,
             entity_id=order.magento_entity_id,
@@ -212,11 +216,15 @@ class OrderExporter:
         tenant, shop = self.tenant, self.tenant.shop(order.shop)
         wants_invoice = tenant.orders.document == "invoice"
         binding = self.state.order_binding(tenant.id, order.shop, order.magento_entity_id)
-        done = {BindingState.INVOICED} if wants_invoice else {
-            BindingState.CREATED,
-            BindingState.INVOICING,
-            BindingState.INVOICED,
-        }
+        done = (
+            {BindingState.INVOICED}
+            if wants_invoice
+            else {
+                BindingState.CREATED,
+                BindingState.INVOICING,
+                BindingState.INVOICED,
+            }
+        )
         if binding and binding.state in done:
             return self._outcome(
                 order,
@@ -243,7 +251,9 @@ class OrderExporter:
                     )
                 payload = specter_order(order, tenant, shop, customer_id, notes)
                 order_no, created_now = self._submit_order(payload, shop.webshop_id)
-                self.state.record_order_created(tenant.id, order.shop, order.magento_entity_id, order_no)
+                self.state.record_order_created(
+                    tenant.id, order.shop, order.magento_entity_id, order_no
+                )
             else:
                 order_no = binding.specter_order_no or ""
             invoice_no = ""
@@ -263,8 +273,12 @@ class OrderExporter:
                 f"or correct the SKU in Magento; then `magspec parked retry {tenant.id}`",
             )
         except (SpecterTransientError, OutcomeUnknown) as exc:
-            self.state.record_binding_error(tenant.id, order.shop, order.magento_entity_id, str(exc))
-            return self._outcome(order, Result.FAILED, f"{type(exc).__name__}: {exc}", "retried by the next run")
+            self.state.record_binding_error(
+                tenant.id, order.shop, order.magento_entity_id, str(exc)
+            )
+            return self._outcome(
+                order, Result.FAILED, f"{type(exc).__name__}: {exc}", "retried by the next run"
+            )
         except SpecterError as exc:
             return self._park(
                 order,

@@ -7,7 +7,6 @@ with the cursor. It asks for the day partitions the new orders belong to; the ru
 from the orders themselves, so asking twice for the same orders starts one run.
 """
 
-
 import hashlib
 import json
 from collections import defaultdict
@@ -47,7 +46,9 @@ class OrderCursor:
         return cls(watermark=data.get("watermark", ""), requested=data.get("requested", {}))
 
     def dump(self) -> str:
-        return json.dumps({"watermark": self.watermark, "requested": self.requested}, sort_keys=True)
+        return json.dumps(
+            {"watermark": self.watermark, "requested": self.requested}, sort_keys=True
+        )
 
 
 def _run_key(tenant_id: str, day: str, stamps: list[str]) -> str:
@@ -93,9 +94,7 @@ def evaluate_new_orders(
         for day, stamps in sorted(by_day.items())
     ]
     floor = magento_time(parse_magento_datetime(newest) - OVERLAP) if newest else ""
-    requested = {
-        k: v for k, v in {**cursor.requested, **seen}.items() if v >= floor
-    }
+    requested = {k: v for k, v in {**cursor.requested, **seen}.items() if v >= floor}
     return requests, OrderCursor(watermark=newest, requested=requested)
 
 

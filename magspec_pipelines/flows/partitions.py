@@ -38,7 +38,9 @@ def tenant_day_key(tenant_id: str, day: date) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({TENANT: tenant_id, DAY: day.strftime(DAY_FORMAT)})
 
 
-def split_key(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> tuple[str, date]:
+def split_key(
+    context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext,
+) -> tuple[str, date]:
     key = context.partition_key
     if not isinstance(key, dg.MultiPartitionKey):
         raise dg.Failure(f"expected a tenant × day partition, got {key!r}")

@@ -123,7 +123,9 @@ def _article_lines(order: MagentoOrder) -> list[OrderLine]:
     return lines
 
 
-def _discount_lines(order: MagentoOrder, tenant: Tenant, articles: list[OrderLine]) -> list[OrderLine]:
+def _discount_lines(
+    order: MagentoOrder, tenant: Tenant, articles: list[OrderLine]
+) -> list[OrderLine]:
     """One negative row per VAT rate, so Specter books the discount at the right VAT.
 
     Magento's default ("Apply Discount On Prices: Excluding Tax") keeps item discounts excl. VAT.
@@ -173,7 +175,11 @@ def _customer(order: MagentoOrder, billing: Address) -> Customer:
         first_name=order.customer_firstname or billing.first_name,
         last_name=order.customer_lastname or billing.last_name,
         company=company,
-        vat_no=(order.customer_taxvat or (order.billing_address.vat_id if order.billing_address else "") or ""),
+        vat_no=(
+            order.customer_taxvat
+            or (order.billing_address.vat_id if order.billing_address else "")
+            or ""
+        ),
         is_guest=bool(order.customer_is_guest) or order.customer_id is None,
         magento_customer_id=order.customer_id,
         magento_group_id=order.customer_group_id,
@@ -249,7 +255,9 @@ def specter_customer(order: Order, tenant: Tenant, notes: Latin1Notes) -> Specte
     c, bill, ship = order.customer, order.billing_address, order.shipping_address
     text = notes.text
     is_company = c.kind is CustomerKind.COMPANY
-    group = tenant.orders.customer_group_company if is_company else tenant.orders.customer_group_person
+    group = (
+        tenant.orders.customer_group_company if is_company else tenant.orders.customer_group_person
+    )
     return SpecterCustomer(
         customerOrganizationalForm="C" if is_company else "P",
         currency=order.currency,
@@ -272,9 +280,7 @@ def specter_customer(order: Order, tenant: Tenant, notes: Latin1Notes) -> Specte
         countryCode=bill.country_code,
         region=text("billing region", bill.region),
         deliveryCompanyName=text("delivery company", ship.company),
-        deliveryAttention=text(
-            "delivery name", f"{ship.first_name} {ship.last_name}".strip()
-        ),
+        deliveryAttention=text("delivery name", f"{ship.first_name} {ship.last_name}".strip()),
         deliveryAddress=text("delivery street", ship.street[0] if ship.street else ""),
         deliveryAddressRow2=text("delivery street", " ".join(ship.street[1:])),
         deliveryZipCodeEng=ship.postcode,

@@ -37,9 +37,7 @@ def _jackets_missing_in_specter() -> tuple[str, ...]:
     # Fjällgården never created two jacket families in Specter: their orders show how an
     # article Specter does not know is parked with its fix.
     catalog = load_catalog()
-    return tuple(
-        sku for parent in ("MJ01", "MJ02") for sku in catalog.products[parent].children
-    )
+    return tuple(sku for parent in ("MJ01", "MJ02") for sku in catalog.products[parent].children)
 
 
 def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSpec]:
@@ -49,11 +47,19 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
             integration_token=DEMO_SECRETS["MAGSPEC_ACME_MAGENTO_TOKEN"],
             integration_as_bearer=True,
             store_views=[
-                StoreViewSpec(code="se", name="Svenska", website_code="se",
-                              website_name="Sverige", **_SE),
-                StoreViewSpec(code="en", name="English", website_code="eu",
-                              website_name="Europe", currency="EUR", locale="en_GB",
-                              timezone="Europe/Stockholm", tax_percent=25),
+                StoreViewSpec(
+                    code="se", name="Svenska", website_code="se", website_name="Sverige", **_SE
+                ),
+                StoreViewSpec(
+                    code="en",
+                    name="English",
+                    website_code="eu",
+                    website_name="Europe",
+                    currency="EUR",
+                    locale="en_GB",
+                    timezone="Europe/Stockholm",
+                    tax_percent=25,
+                ),
             ],
             orders_per_day=orders_per_day,
             days=days,
@@ -64,8 +70,13 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
             integration_token=DEMO_SECRETS["MAGSPEC_FJALL_MAGENTO_TOKEN"],
             integration_as_bearer=True,
             store_views=[
-                StoreViewSpec(code="default", name="Default Store View", website_code="base",
-                              website_name="Main Website", **_SE),
+                StoreViewSpec(
+                    code="default",
+                    name="Default Store View",
+                    website_code="base",
+                    website_name="Main Website",
+                    **_SE,
+                ),
             ],
             orders_per_day=orders_per_day,
             days=days,
@@ -76,10 +87,16 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
             integration_token=DEMO_SECRETS["MAGSPEC_BRISK_MAGENTO_TOKEN"],
             integration_as_bearer=True,
             store_views=[
-                StoreViewSpec(code="se", name="Butik", website_code="se",
-                              website_name="Brisk Sverige", **_SE),
-                StoreViewSpec(code="b2b", name="Återförsäljare", website_code="b2b",
-                              website_name="Brisk B2B", **_SE),
+                StoreViewSpec(
+                    code="se", name="Butik", website_code="se", website_name="Brisk Sverige", **_SE
+                ),
+                StoreViewSpec(
+                    code="b2b",
+                    name="Återförsäljare",
+                    website_code="b2b",
+                    website_name="Brisk B2B",
+                    **_SE,
+                ),
             ],
             orders_per_day=orders_per_day,
             days=days,
@@ -95,8 +112,10 @@ def specter_accounts() -> list[AccountSpec]:
             api_user_id="7",
             api_user_key=DEMO_SECRETS["MAGSPEC_ACME_SPECTER_API_USER_KEY"],
             integration_key=DEMO_SECRETS["MAGSPEC_ACME_SPECTER_INTEGRATION_KEY"],
-            webshops=[WebshopSpec(webshop_id="1", name="ACME Sverige"),
-                      WebshopSpec(webshop_id="2", name="ACME Europe")],
+            webshops=[
+                WebshopSpec(webshop_id="1", name="ACME Sverige"),
+                WebshopSpec(webshop_id="2", name="ACME Europe"),
+            ],
         ),
         AccountSpec(
             sbm_id="1002",
@@ -111,8 +130,10 @@ def specter_accounts() -> list[AccountSpec]:
             api_user_id="5",
             api_user_key=DEMO_SECRETS["MAGSPEC_BRISK_SPECTER_API_USER_KEY"],
             integration_key=DEMO_SECRETS["MAGSPEC_BRISK_SPECTER_INTEGRATION_KEY"],
-            webshops=[WebshopSpec(webshop_id="1", name="Brisk"),
-                      WebshopSpec(webshop_id="2", name="Brisk B2B")],
+            webshops=[
+                WebshopSpec(webshop_id="1", name="Brisk"),
+                WebshopSpec(webshop_id="2", name="Brisk B2B"),
+            ],
         ),
     ]
 

@@ -35,9 +35,7 @@ class BackgroundServer:
             limit_concurrency=None,
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._run, name=f"sandbox:{self.port}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, name=f"sandbox:{self.port}", daemon=True)
 
     @property
     def url(self) -> str:

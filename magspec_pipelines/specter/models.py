@@ -69,8 +69,10 @@ class SpecterCustomer(_Payload):
     @property
     def key_subject(self) -> str:
         """The MD5 key's subject: the company name, or "first last", double spaces collapsed."""
-        raw = self.name if self.customerOrganizationalForm == "C" else (
-            f"{self.firstName} {self.surName}"
+        raw = (
+            self.name
+            if self.customerOrganizationalForm == "C"
+            else (f"{self.firstName} {self.surName}")
         )
         return " ".join(raw.split())
 

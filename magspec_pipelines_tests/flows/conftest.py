@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
@@ -38,7 +38,9 @@ class World:
     def definitions(self, **overrides) -> dg.Definitions:
         return build_definitions(load_registry(str(self.tenants_dir)), self.resource(**overrides))
 
-    def run_day(self, tenant: str, day: date, *, raise_on_error: bool = True, run_config=None, **overrides):
+    def run_day(
+        self, tenant: str, day: date, *, raise_on_error: bool = True, run_config=None, **overrides
+    ):
         job = self.definitions(**overrides).resolve_job_def("orders_sync")
         return job.execute_in_process(
             partition_key=tenant_day_key(tenant, day),
@@ -51,9 +53,7 @@ class World:
         """The days the new-order sensor would ask for right now, from an empty cursor."""
         magspec = self.resource()
         requests, _ = evaluate_new_orders(magspec.tenant(tenant), magspec, OrderCursor())
-        return [
-            date.fromisoformat(r.partition_key.keys_by_dimension["day"]) for r in requests
-        ]
+        return [date.fromisoformat(r.partition_key.keys_by_dimension["day"]) for r in requests]
 
     def eligible_orders(self, instance: str, statuses=("processing",)) -> list[dict]:
         orders = self.sandboxes.magento.instance(instance).orders.values()

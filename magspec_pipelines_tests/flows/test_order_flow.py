@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+
 import httpx
 import pytest
 
@@ -179,13 +180,19 @@ def test_parked_orders_are_reported_and_the_rest_go_through(world):
     reasons = " ".join(p.reason for p in parked)
     fixes = " ".join(p.fix for p in parked)
     magento = world.sandboxes.magento.instance("fjall").orders.values()
-    cod = [o for o in magento if o["status"] in ("processing", "complete")
-           and o["payment"]["method"] == "cashondelivery"]
+    cod = [
+        o
+        for o in magento
+        if o["status"] in ("processing", "complete") and o["payment"]["method"] == "cashondelivery"
+    ]
     if cod:
         assert "cashondelivery" in reasons
         assert "orders.payment_methods.cashondelivery" in fixes
     sent = {o["externalOrderNo"] for o in world.specter("1002").orders.values()}
     parked_ids = {p.increment_id for p in parked}
     for order in magento:
-        if order["status"] in ("processing", "complete") and order["increment_id"] not in parked_ids:
+        if (
+            order["status"] in ("processing", "complete")
+            and order["increment_id"] not in parked_ids
+        ):
             assert f"FJ-{order['increment_id']}" in sent
