@@ -42,6 +42,9 @@ from magspec_pipelines.state import BindingState, StateStore
 from magspec_pipelines.tenancy import Tenant
 
 FLOW = "orders"
+# Where an order was parked decides when it is tried again (see `normalize` and `OrderExporter`).
+STAGE_TRANSLATE = "translate"
+STAGE_SUBMIT = "submit"
 # A lost answer is resolved by asking again: Specter's duplicate control names the order.
 UNKNOWN_OUTCOME_ATTEMPTS = 3
 
@@ -113,6 +116,11 @@ def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) ->
     tenant's configuration (say, mapping a payment method) lets the order through.
     """
     out = Normalized()
+    held = {
+        p.entity_key
+        for p in state.parked(tenant.id, FLOW)
+        if (p.payload or {}).get("stage") == STAGE_TRANSLATE
+    }
     for item in fetched:
         shop = tenant.shop(item.shop)
         entity_id = item.raw.get("entity_id")
@@ -130,7 +138,7 @@ def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) ->
                 key,
                 reason=problem.reason,
                 fix_path=problem.fix,
-                payload=item.raw,
+                payload={"stage": STAGE_TRANSLATE, "order": item.raw},
                 shop=shop.code,
                 source_fingerprint=print_,
             )
@@ -145,6 +153,8 @@ def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) ->
                 )
             )
             continue
+        if key in held:
+            state.resolve_parked(tenant.id, FLOW, key)
         out.orders.append(order)
         out.fingerprints[(shop.code, order.magento_entity_id)] = print_
     return out
@@ -168,7 +178,11 @@ class OrderExporter:
 
     def export(self, normalized: Normalized) -> ExportReport:
         report = ExportReport(outcomes=list(normalized.parked))
-        parked = {p.entity_key: p for p in self.state.parked(self.tenant.id, FLOW)}
+        parked = {
+            p.entity_key: p
+            for p in self.state.parked(self.tenant.id, FLOW)
+            if (p.payload or {}).get("stage") == STAGE_SUBMIT
+        }
         for order in normalized.orders:
             key = entity_key(order.shop, order.magento_entity_id)
             print_ = normalized.fingerprints.get((order.shop, order.magento_entity_id), "")
@@ -206,7 +220,7 @@ class OrderExporter:
             entity_key(order.shop, order.magento_entity_id),
             reason=reason,
             fix_path=fix,
-            payload=json.loads(order.model_dump_json()),
+            payload={"stage": STAGE_SUBMIT, "order": json.loads(order.model_dump_json())},
             shop=order.shop,
             source_fingerprint=print_,
         )

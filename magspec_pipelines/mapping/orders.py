@@ -319,5 +319,7 @@ def specter_order(
         isPrepayment=True if pay_type in PREPAYMENT_TYPES else None,
         customerOrderReference=order.increment_id,
         externalDeliveryMethod=order.shipping_method,
+        # Staff reading the order in Specter see that a name or address was changed on the way.
+        internalComment=f"magspec: {notes.summary()}" if notes.summary() else "",
         rows=rows,
     )

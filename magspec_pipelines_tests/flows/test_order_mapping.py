@@ -183,6 +183,16 @@ def test_text_latin1_cannot_carry_is_replaced_and_recorded(acme):
     assert customer.firstName.startswith("Zoë")
     assert "billing city" in notes.summary()
     assert "customer first name" in notes.summary()
+    payload = specter_order(order, acme, acme.shop("se"), "10001", notes)
+    assert "billing city" in payload.internalComment
+    clean = specter_order(
+        normalize_order(magento_order(), acme, acme.shop("se")),
+        acme,
+        acme.shop("se"),
+        "10001",
+        Latin1Notes(),
+    )
+    assert clean.internalComment == ""
 
 
 @pytest.mark.parametrize(

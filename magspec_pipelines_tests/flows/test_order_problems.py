@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from magspec_pipelines.flows.orders import SPECTER_DOCUMENTS
 from magspec_pipelines.sandbox.scenario import DEMO_SECRETS
 from magspec_pipelines.state import StateStore
@@ -117,3 +119,30 @@ def test_secrets_never_reach_logs_metadata_or_errors(world, capfd):
     assert "integration" in blob.lower() or "401" in blob  # the failure is explained
     for value in values:
         assert value not in blob
+
+
+def test_fixing_the_tenant_config_lets_parked_orders_through(world, state_url):
+    days = world.pending_days("fjall")
+    first = [world.run_day("fjall", d).asset_value(SPECTER_DOCUMENTS) for d in days]
+    cod = {
+        o.increment_id for report in first for o in report.parked if "cashondelivery" in o.reason
+    }
+    if not cod:
+        pytest.skip("this seed placed no cash-on-delivery order")
+    tenant_file = world.tenants_dir / "fjall.yaml"
+    tenant_file.write_text(
+        tenant_file.read_text().replace(
+            "    braintree: DP\n", "    braintree: DP\n    cashondelivery: P\n"
+        )
+    )
+    again = [world.run_day("fjall", d).asset_value(SPECTER_DOCUMENTS) for d in days]
+    created = {
+        o.increment_id for report in again for o in report.outcomes if o.result.value == "created"
+    }
+    assert cod <= created
+    sent = {o["externalOrderNo"] for o in world.specter("1002").orders.values()}
+    assert {f"FJ-{i}" for i in cod} <= sent
+    store = StateStore.from_url(state_url)
+    still = {r.reason for r in store.parked("fjall", "orders")}
+    store.dispose()
+    assert not any("cashondelivery" in reason for reason in still)
