@@ -128,11 +128,15 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_tenants_validate(args: argparse.Namespace) -> int:
-    from magspec_pipelines.tenancy import format_registry_report, load_registry
+    from magspec_pipelines.tenancy import (
+        format_registry_report,
+        load_registry,
+        registry_exit_status,
+    )
 
     registry = load_registry(str(_tenants_dir(args.dir)))
     print(format_registry_report(registry))
-    return 1 if registry.errors else 0
+    return registry_exit_status(registry)
 
 
 def _state():
