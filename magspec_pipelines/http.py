@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Self, TypeVar
 
 import httpx
 
@@ -377,3 +377,18 @@ def _refused_before_processing(status: int) -> bool:
     # 503 says the server did not take the request on; 502 and 504 come from a proxy that may
     # have forwarded it, so a write behind them may have been committed.
     return status == 503
+
+
+class ClosingClient:
+    """Close-on-exit for an API client holding an `httpx.Client` as `_http`."""
+
+    _http: httpx.Client
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

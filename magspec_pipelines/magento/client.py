@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -14,6 +13,7 @@ from magspec_pipelines.http import (
     CallStats,
     CircuitBreaker,
     CircuitOpen,
+    ClosingClient,
     HttpPolicyError,
     RetryPolicy,
 )
@@ -37,7 +37,7 @@ class SearchResult:
     search_criteria: dict[str, Any] = field(default_factory=dict)
 
 
-class MagentoClient:
+class MagentoClient(ClosingClient):
     """One Magento installation (`base_url` is the shop root; REST lives under `/rest`).
 
     `store_code` selects the `/rest/<store_code>/V1` scope; None uses the default store.
@@ -146,20 +146,6 @@ class MagentoClient:
                 status=response.status_code,
                 endpoint=endpoint,
             ) from exc
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> MagentoClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"MagentoClient({self._rest!r})"

@@ -40,101 +40,76 @@ def _jackets_missing_in_specter() -> tuple[str, ...]:
     return tuple(sku for parent in ("MJ01", "MJ02") for sku in catalog.products[parent].children)
 
 
+def _view(code: str, name: str, website: str, website_name: str, **kw) -> StoreViewSpec:
+    settings = {**_SE, **kw}
+    return StoreViewSpec(
+        code=code, name=name, website_code=website, website_name=website_name, **settings
+    )
+
+
+def _instance(name: str, seed: int, views: list[StoreViewSpec], days: int, per_day: int):
+    return InstanceSpec(
+        name=name,
+        integration_token=DEMO_SECRETS[f"MAGSPEC_{name.upper()}_MAGENTO_TOKEN"],
+        integration_as_bearer=True,
+        store_views=views,
+        orders_per_day=per_day,
+        days=days,
+        seed=seed,
+    )
+
+
 def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSpec]:
     return [
-        InstanceSpec(
-            name="acme",
-            integration_token=DEMO_SECRETS["MAGSPEC_ACME_MAGENTO_TOKEN"],
-            integration_as_bearer=True,
-            store_views=[
-                StoreViewSpec(
-                    code="se", name="Svenska", website_code="se", website_name="Sverige", **_SE
-                ),
-                StoreViewSpec(
-                    code="en",
-                    name="English",
-                    website_code="eu",
-                    website_name="Europe",
-                    currency="EUR",
-                    locale="en_GB",
-                    timezone="Europe/Stockholm",
-                    tax_percent=25,
-                ),
+        _instance(
+            "acme",
+            1,
+            [
+                _view("se", "Svenska", "se", "Sverige"),
+                _view("en", "English", "eu", "Europe", currency="EUR", locale="en_GB"),
             ],
-            orders_per_day=orders_per_day,
-            days=days,
-            seed=1,
+            days,
+            orders_per_day,
         ),
-        InstanceSpec(
-            name="fjall",
-            integration_token=DEMO_SECRETS["MAGSPEC_FJALL_MAGENTO_TOKEN"],
-            integration_as_bearer=True,
-            store_views=[
-                StoreViewSpec(
-                    code="default",
-                    name="Default Store View",
-                    website_code="base",
-                    website_name="Main Website",
-                    **_SE,
-                ),
-            ],
-            orders_per_day=orders_per_day,
-            days=days,
-            seed=2,
+        _instance(
+            "fjall",
+            2,
+            [_view("default", "Default Store View", "base", "Main Website")],
+            days,
+            orders_per_day,
         ),
-        InstanceSpec(
-            name="brisk",
-            integration_token=DEMO_SECRETS["MAGSPEC_BRISK_MAGENTO_TOKEN"],
-            integration_as_bearer=True,
-            store_views=[
-                StoreViewSpec(
-                    code="se", name="Butik", website_code="se", website_name="Brisk Sverige", **_SE
-                ),
-                StoreViewSpec(
-                    code="b2b",
-                    name="Återförsäljare",
-                    website_code="b2b",
-                    website_name="Brisk B2B",
-                    **_SE,
-                ),
+        _instance(
+            "brisk",
+            3,
+            [
+                _view("se", "Butik", "se", "Brisk Sverige"),
+                _view("b2b", "Återförsäljare", "b2b", "Brisk B2B"),
             ],
-            orders_per_day=orders_per_day,
-            days=days,
-            seed=3,
+            days,
+            orders_per_day,
         ),
     ]
 
 
+def _account(tenant: str, sbm_id: str, api_user_id: str, shops: list[str], **kw) -> AccountSpec:
+    prefix = f"MAGSPEC_{tenant.upper()}_SPECTER"
+    return AccountSpec(
+        sbm_id=sbm_id,
+        api_user_id=api_user_id,
+        api_user_key=DEMO_SECRETS[f"{prefix}_API_USER_KEY"],
+        integration_key=DEMO_SECRETS[f"{prefix}_INTEGRATION_KEY"],
+        webshops=[WebshopSpec(webshop_id=str(i), name=n) for i, n in enumerate(shops, start=1)],
+        **kw,
+    )
+
+
 def specter_accounts() -> list[AccountSpec]:
     return [
-        AccountSpec(
-            sbm_id="1001",
-            api_user_id="7",
-            api_user_key=DEMO_SECRETS["MAGSPEC_ACME_SPECTER_API_USER_KEY"],
-            integration_key=DEMO_SECRETS["MAGSPEC_ACME_SPECTER_INTEGRATION_KEY"],
-            webshops=[
-                WebshopSpec(webshop_id="1", name="ACME Sverige"),
-                WebshopSpec(webshop_id="2", name="ACME Europe"),
-            ],
+        _account("acme", "1001", "7", ["ACME Sverige", "ACME Europe"]),
+        _account(
+            "fjall", "1002", "3", ["Fjällgården"], missing_articles=_jackets_missing_in_specter()
         ),
-        AccountSpec(
-            sbm_id="1002",
-            api_user_id="3",
-            api_user_key=DEMO_SECRETS["MAGSPEC_FJALL_SPECTER_API_USER_KEY"],
-            integration_key=DEMO_SECRETS["MAGSPEC_FJALL_SPECTER_INTEGRATION_KEY"],
-            webshops=[WebshopSpec(webshop_id="1", name="Fjällgården")],
-            missing_articles=_jackets_missing_in_specter(),
-        ),
-        AccountSpec(
-            sbm_id="1003",
-            api_user_id="5",
-            api_user_key=DEMO_SECRETS["MAGSPEC_BRISK_SPECTER_API_USER_KEY"],
-            integration_key=DEMO_SECRETS["MAGSPEC_BRISK_SPECTER_INTEGRATION_KEY"],
-            webshops=[
-                WebshopSpec(webshop_id="1", name="Brisk"),
-                WebshopSpec(webshop_id="2", name="Brisk B2B"),
-            ],
-        ),
+        _account("brisk", "1003", "5", ["Brisk", "Brisk B2B"]),
     ]
 
 

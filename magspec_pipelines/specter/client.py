@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import TracebackType
 from typing import TypeVar
 
 import httpx
@@ -21,6 +20,7 @@ from magspec_pipelines.http import (
     CallStats,
     CircuitBreaker,
     CircuitOpen,
+    ClosingClient,
     OutcomeUnknown,
     RemoteUnavailable,
     RetryPolicy,
@@ -70,7 +70,7 @@ class SpecterCredentials:
         return key_v2(self.api_user_key, self.integration_key, self.sbm_id, subject)
 
 
-class SpecterClient:
+class SpecterClient(ClosingClient):
     """One Specter account. `base_url` is the API root that holds `putInfo.asp`."""
 
     def __init__(
@@ -183,20 +183,6 @@ class SpecterClient:
             # means the script stopped somewhere, perhaps after committing the write.
             raise OutcomeUnknown(action, f"HTTP {status}")
         raise SpecterError(f"HTTP {status}: {response.text[:200]}", action=action)
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> SpecterClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SpecterClient({self._base!r}, sbm_id={self._credentials.sbm_id!r})"
