@@ -86,7 +86,7 @@ def run_demo(world) -> int:
     summaries = [sync_tenant(defs, instance, t.id, magspec) for t in tenants]
 
     print()
-    print("tenant   runs  read  created  present  parked  failed  document")
+    print("tenant   runs  read  created  skipped  parked  failed  document")
     for s in summaries:
         print(s.line())
     for s in summaries:

@@ -1,0 +1,32 @@
+"""The quickstart demo's report, run against the test world (free ports, temporary storage)."""
+
+from __future__ import annotations
+
+import pytest
+
+from magspec_pipelines.demo import run_demo
+
+
+@pytest.fixture
+def state_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'state.db'}"
+
+
+def test_demo_syncs_every_tenant_and_reports_it(world, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    (tmp_path / "dagster_home").mkdir()
+    assert run_demo(world.sandboxes) == 0
+    out = capsys.readouterr().out
+    rows = {
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line.split() and line.split()[0] in {"acme", "brisk", "fjall"} and len(line.split()) == 8
+    }
+    assert set(rows) == {"acme", "brisk", "fjall"}
+    for tenant, sbm_id in (("acme", "1001"), ("brisk", "1003"), ("fjall", "1002")):
+        _, runs, read, created, skipped, parked, failed, _ = rows[tenant]
+        assert int(created) == len(world.specter(sbm_id).orders) > 0
+        assert int(read) == int(created) + int(skipped) + int(parked) + int(failed)
+        assert int(failed) == 0
+    if int(rows["fjall"][5]):
+        assert "parked for fjall" in out and "fix:" in out
