@@ -1,44 +1,117 @@
-"""Specter client: the legacy action protocol, MD5 keys, the Latin-1 codec, typed answers."""
+"""Specter client: the legacy action protocol, MD5 keys, the Latin-1 codec, change queues,
+callbacks and typed answers."""
 
 from magspec_pipelines.http import CallStats, CircuitBreaker, OutcomeUnknown, RetryPolicy
 from magspec_pipelines.specter.answers import SpecterAnswer, parse_answer
+from magspec_pipelines.specter.articles import check_article_no
+from magspec_pipelines.specter.callbacks import (
+    CALLBACK_OK,
+    ArticleChanged,
+    CallbackEvent,
+    CallbackKind,
+    InvoiceCreated,
+    OrderChanged,
+    OrderRemoved,
+    StockChanged,
+    callback_query,
+    callback_template,
+    parse_callback,
+)
+from magspec_pipelines.specter.changes import ArticleChange, Delivery, OrderChange, StockChange
 from magspec_pipelines.specter.client import SpecterClient, SpecterCredentials
 from magspec_pipelines.specter.codec import to_latin1
 from magspec_pipelines.specter.errors import (
+    PriceListFileError,
     SpecterAlreadyInvoiced,
     SpecterAuthError,
+    SpecterCallbackError,
     SpecterCustomerNotFound,
     SpecterDuplicateOrder,
     SpecterError,
+    SpecterInvalidArticleNo,
+    SpecterInvoiceNotFound,
+    SpecterNotFound,
     SpecterOpenBatch,
     SpecterOrderNotFound,
     SpecterTransientError,
     SpecterUnknownArticle,
+    SpecterUnreadable,
+    SpecterUnsupported,
     SpecterValidationError,
 )
-from magspec_pipelines.specter.models import SpecterCustomer, SpecterOrder, SpecterOrderRow
+from magspec_pipelines.specter.models import (
+    SpecterArticle,
+    SpecterCustomer,
+    SpecterOrder,
+    SpecterOrderRow,
+)
+from magspec_pipelines.specter.pricelist_file import parse_price_list_export
+from magspec_pipelines.specter.queues import Batch, ChangeQueue, DrainResult, QueueKind
+from magspec_pipelines.specter.reads import (
+    AccountModule,
+    InvoiceStatus,
+    PriceList,
+    PriceListPrice,
+    StockSite,
+    Webshop,
+)
 
 __all__ = [
+    "CALLBACK_OK",
+    "AccountModule",
+    "ArticleChange",
+    "ArticleChanged",
+    "Batch",
     "CallStats",
+    "CallbackEvent",
+    "CallbackKind",
+    "ChangeQueue",
     "CircuitBreaker",
+    "Delivery",
+    "DrainResult",
+    "InvoiceCreated",
+    "InvoiceStatus",
+    "OrderChange",
+    "OrderChanged",
+    "OrderRemoved",
     "OutcomeUnknown",
+    "PriceList",
+    "PriceListFileError",
+    "PriceListPrice",
+    "QueueKind",
     "RetryPolicy",
     "SpecterAlreadyInvoiced",
     "SpecterAnswer",
+    "SpecterArticle",
     "SpecterAuthError",
+    "SpecterCallbackError",
     "SpecterClient",
     "SpecterCredentials",
     "SpecterCustomer",
     "SpecterCustomerNotFound",
     "SpecterDuplicateOrder",
     "SpecterError",
+    "SpecterInvalidArticleNo",
+    "SpecterInvoiceNotFound",
+    "SpecterNotFound",
     "SpecterOpenBatch",
     "SpecterOrder",
     "SpecterOrderNotFound",
     "SpecterOrderRow",
     "SpecterTransientError",
     "SpecterUnknownArticle",
+    "SpecterUnreadable",
+    "SpecterUnsupported",
     "SpecterValidationError",
+    "StockChange",
+    "StockChanged",
+    "StockSite",
+    "Webshop",
+    "check_article_no",
+    "callback_query",
+    "callback_template",
     "parse_answer",
+    "parse_callback",
+    "parse_price_list_export",
     "to_latin1",
 ]

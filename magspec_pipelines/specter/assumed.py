@@ -53,3 +53,90 @@ PRICE_DECIMALS = 3
 # ASSUMPTION: `typeInvoice=S` is the only invoice type seen (S1); its meaning is unknown and it
 # is sent as the default.
 DEFAULT_INVOICE_TYPE = "S"
+
+# -- issue 3: the whole public protocol ---------------------------------------------------------
+# The items below follow the project's protocol contract for issue 3; the sandbox keeps the same
+# list in its own assumed.py.
+
+# ASSUMPTION: "unknown action" is a malformed `action` field, code 50, worded
+# `Field 'action' unknown action '<x>'`; it is how an account without the assumed reads answers
+# them (follows the agreed code table, where 50 is a malformed field).
+UNKNOWN_ACTION = re.compile(r"Field 'action' unknown action", re.IGNORECASE)
+
+# ASSUMPTION: an unknown invoice answers 42 like an unknown order, worded
+# `Invoice '<no>' does not exist` (follows ORDER_NOT_FOUND above).
+INVOICE_NOT_FOUND = re.compile(r"Invoice '(?P<invoice_no>[^']*)' does not exist")
+
+# ASSUMPTION: article-number rules beyond the verified ones (S6: unique, none of å ä ö & % ¤ # €,
+# no spaces, no commas): at most 25 characters and not empty. The length follows the width of
+# Specter's UI field as partners describe it; Fortnox allows 50, so 25 is the cautious choice.
+ARTICLE_NO_MAX_LENGTH = 25
+ARTICLE_NO_FORBIDDEN = "åäöÅÄÖ&%¤#€"
+# ASSUMPTION: the sandbox refuses a bad article number as
+# `0;50;Field 'articleNo_N' '<no>' <reason>` and saves nothing of the batch.
+REFUSED_ARTICLE_NO = re.compile(r"Field 'articleNo_(?P<n>\d+)' '(?P<article_no>[^']*)'")
+
+# ASSUMPTION: at most 100 articles per newArticleSubmit call (design rule and partner practice,
+# S1 sends batches of 100); 101+ is refused with code 50.
+ARTICLES_PER_CALL = 100
+# ASSUMPTION: the answer of newArticleSubmit is `1;<number of articles saved>;Articles saved`.
+# ASSUMPTION: weights travel with 3 decimals and volumes with 2 (the precision the reference gives
+# for `productWeight_N` and `productVolume_N`), with a decimal point as S1 sends them.
+WEIGHT_DECIMALS = 3
+VOLUME_DECIMALS = 2
+# ASSUMPTION: `parentArticleNo_N` and `variantAttributes_N` ("size=XS;color=Black") on
+# newArticleSubmit, the write-side twins of the assumed attributes of the article-change feed;
+# no source shows a variant field on any write (reference 3.3). Only sent when set.
+
+# ASSUMPTION: newDeliverySubmit takes `trackingNo` (several numbers comma-separated) and
+# `deliveryMethod`; answers `1;<deliveryNo>;Delivery created`. The client always sends rows:
+# what Specter does with a delivery without rows is not known.
+TRACKING_SEPARATOR = ","
+
+# ASSUMPTION: getPDFLink answers `1;<url>` (S1 shows `x;<url>` and reads only the URL).
+
+# ASSUMPTION: key subjects of the calls the reference does not sign: clearArticleBatch and the
+# assumed reads are signed with today's date, sent as `date=` (follows checkAccountSettings).
+# The date is the UTC date; the sandbox also accepts yesterday's, for calls near midnight.
+DATE_FORMAT = "%Y-%m-%d"
+
+# ASSUMPTION: the change feeds. Stock XML: `<stock stockSiteId="…">` and `<onHand>`; the plain
+# text stock feed belongs to the default stock site, whose id it does not name (None here).
+# Article XML: `vatPercent`, `parentArticleNo`, `variantAttributes` ("k=v;k=v"). Order XML: the
+# `<response>` root, `externalOrderNo`, `invoiceNo`, `paid`, deliveryStatus `P` / empty,
+# statusId `1`, delivery `deliveryNo` / `deliveryDate` / `deliveryMethod` and `<row>` children.
+DELIVERED = "D"  # verified (S1)
+PARTLY_DELIVERED = "P"
+CANCELLED_STATUS_ID = "5"  # verified (S1)
+NO_ITEMS_AVAILABLE = "noItemsAvailable"  # verified (S1): the literal means 0
+# ASSUMPTION: for stock and articles (which carry no moreInfoToFetch) more changes are waiting
+# when a batch came back full, i.e. with responseMaxLimit items. The plain text stock feed has
+# no responseMaxLimit; the agreed default limit is taken for it.
+DEFAULT_RESPONSE_MAX_LIMIT = 100
+# ASSUMPTION: acking is idempotent (`1;X;Batch updated` for unknown or acked batches too), a get
+# with the open batch's own number returns that batch again, and an empty queue opens no batch.
+# ASSUMPTION: the 99 message names the open batch in single quotes (verified for the quote, S1).
+BATCH_NO_PATTERN = re.compile(r"^[0-9a-f]{1,32}$")
+
+# ASSUMPTION: the assumed reads' XML (getStockSites, getWebshops, getPriceLists,
+# getPriceListPrices, getAccountModules, getInvoiceStatus), shapes as agreed in the contract; the
+# price rows follow Fortnox's `/3/prices/{list}/{article}/{fromQuantity}`.
+
+# ASSUMPTION: the price-list export file: Latin-1 text, `;`-separated, this header, decimal
+# comma, one row per article and quantity break (follows Specter's other UI exports, which are
+# Swedish-Excel-style CSV). Columns are found by their header name, so their order may vary.
+PRICE_LIST_FILE_ENCODING = "latin-1"
+PRICE_LIST_FILE_COLUMNS = {
+    "price_list_id": "Prislista",
+    "article_no": "Artikelnr",
+    "name": "Benämning",
+    "from_quantity": "Från antal",
+    "price_excl_vat": "Pris exkl moms",
+    "currency": "Valuta",
+}
+
+# ASSUMPTION: callbacks. Specter calls with GET, substituting `$orderId`, `$invoiceId`,
+# `$invoiceSource` (`webshop` for invoices from newInvoiceSubmit, `sbm` for staff-made ones) and
+# `$orderNo`; ids are decimal numbers (follows the sequential ids of every other Specter answer).
+# Registration answers `1;0;Settings saved`; an empty template removes a callback.
+INVOICE_SOURCES = frozenset({"webshop", "sbm"})

@@ -60,8 +60,20 @@ class SpecterAlreadyInvoiced(SpecterError):
         return _group(assumed.ALREADY_INVOICED, self.message, "invoice_no")
 
 
-class SpecterOrderNotFound(SpecterError):
+class SpecterNotFound(SpecterError):
+    """42: the document the call names (an order, an invoice) is unknown."""
+
+
+class SpecterOrderNotFound(SpecterNotFound):
     """42: the order to invoice or deliver is unknown."""
+
+
+class SpecterInvoiceNotFound(SpecterNotFound):
+    """42: the invoice (PDF link, invoice status) is unknown."""
+
+    @property
+    def invoice_no(self) -> str | None:
+        return _group(assumed.INVOICE_NOT_FOUND, self.message, "invoice_no")
 
 
 class SpecterValidationError(SpecterError):
@@ -70,6 +82,39 @@ class SpecterValidationError(SpecterError):
     @property
     def field(self) -> str | None:
         return _group(assumed.VALIDATION, self.message, "field")
+
+
+class SpecterUnsupported(SpecterValidationError):
+    """50 "unknown action": this Specter account does not have the action (an assumed read)."""
+
+
+class SpecterInvalidArticleNo(SpecterValidationError):
+    """Article numbers Specter refuses; `invalid` maps each bad number to the reason.
+
+    Raised before anything is sent when the client's own check finds them (code None), or from
+    Specter's answer (code 50) when it refuses one the client let through.
+    """
+
+    def __init__(self, invalid: dict[str, str], code: int | None = None, action: str = "") -> None:
+        listed = "; ".join(f"{no!r}: {reason}" for no, reason in invalid.items())
+        super().__init__(f"invalid article numbers: {listed}", code=code, action=action)
+        self.invalid = dict(invalid)
+
+
+class SpecterUnreadable(SpecterError):
+    """An answer the client cannot read (not the agreed text or XML shape)."""
+
+
+class SpecterCallbackError(SpecterError):
+    """A callback from Specter whose parameters are missing or malformed."""
+
+
+class PriceListFileError(SpecterError):
+    """A price-list export file that cannot be read; `line` is its 1-based line number."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
 
 
 class SpecterOpenBatch(SpecterError):
@@ -99,6 +144,10 @@ _BY_CODE: dict[int, type[SpecterError]] = {
 
 def error_for(code: int | None, message: str, action: str = "") -> SpecterError:
     cls = _BY_CODE.get(code, SpecterError) if code is not None else SpecterError
+    if cls is SpecterValidationError and assumed.UNKNOWN_ACTION.search(message):
+        cls = SpecterUnsupported
+    elif cls is SpecterOrderNotFound and assumed.INVOICE_NOT_FOUND.search(message):
+        cls = SpecterInvoiceNotFound
     return cls(message, code=code, action=action)
 
 
@@ -114,11 +163,18 @@ __all__ = [
     "SpecterAuthError",
     "SpecterCustomerNotFound",
     "SpecterDuplicateOrder",
+    "PriceListFileError",
+    "SpecterCallbackError",
     "SpecterError",
+    "SpecterInvalidArticleNo",
+    "SpecterInvoiceNotFound",
+    "SpecterNotFound",
     "SpecterOpenBatch",
     "SpecterOrderNotFound",
     "SpecterTransientError",
     "SpecterUnknownArticle",
+    "SpecterUnreadable",
+    "SpecterUnsupported",
     "SpecterValidationError",
     "error_for",
 ]

@@ -106,3 +106,34 @@ class SpecterOrder(_Payload):
 
     def row_fields(self) -> list[dict[str, str]]:
         return [row.form_fields() for row in self.rows]
+
+
+class SpecterArticle(_Payload):
+    """One article of `newArticleSubmit` (reference 3.3); numbered `_N` fields on the wire.
+
+    `noItemsInStock` counts only when Specter creates the article: Specter owns stock.
+    `parentArticleNo` and `variantAttributes` are assumed fields (see assumed.py).
+    """
+
+    articleNo: str
+    name: str = ""
+    priceExclVAT: Decimal | None = None
+    vatPercent: int | None = None
+    buyPrice: Decimal | None = None
+    stockPrice: Decimal | None = None
+    barCode: str = ""
+    productWeight: Decimal | None = None
+    productVolume: Decimal | None = None
+    createArticleStock: bool | None = None
+    noItemsInStock: Decimal | None = None
+    supplierNo: str = ""
+    supplierName: str = ""
+    supplierBuyPrice: Decimal | None = None
+    supplierArticleNo: str = ""
+    manufacturingCountryCode: str = ""
+    parentArticleNo: str = ""
+    variantAttributes: dict[str, str] = {}
+
+    @property
+    def has_supplier(self) -> bool:
+        return bool(self.supplierNo or self.supplierName or self.supplierArticleNo)
