@@ -11,6 +11,7 @@ import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -101,9 +102,19 @@ class Specter:
             body.update({f"{name}_{n}": value for name, value in row.items()})
         return self.put("newOrderSubmit", {"key": v2_key(customer_id), **(query or {})}, body)
 
+    def get(self, action: str, subject: str, **query: str) -> httpx.Response:
+        """A getInfo.asp read signed over `subject` with the v2 keys."""
+        params = {"action": action, "sbmId": SBM, "apiUserId": API_USER, **query}
+        params["key"] = v2_key(subject)
+        return self.http.get("/getInfo.asp", params=params)
+
     def invoice(self, order_no: str, key: str | None = None, **query: str) -> httpx.Response:
         params = {"orderId": order_no, "typeInvoice": "S", "key": key or v2_key(order_no)}
         return self.put("newInvoiceSubmit", {**params, **query})
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 def text(response: httpx.Response) -> tuple[str, str, str]:
@@ -551,11 +562,14 @@ def test_invoice_once_then_41_and_unknown_order_42(specter: Specter) -> None:
     assert (first[0], first[2]) == ("1", "Invoice created")
     invoice_no = first[1]
     assert specter.state.orders[order_no]["invoiceNo"] == invoice_no
-    assert specter.state.invoices[invoice_no] == {
-        "invoiceNo": invoice_no,
-        "orderNo": order_no,
-        "typeInvoice": "S",
-    }
+    stored = specter.state.invoices[invoice_no]
+    assert (stored["invoiceNo"], stored["orderNo"], stored["typeInvoice"]) == (
+        invoice_no,
+        order_no,
+        "S",
+    )
+    # An invoice the web shop asked for: its source is the web shop, not yet paid.
+    assert (stored["source"], stored["paid"], stored["paidDate"]) == ("webshop", False, None)
     assert again == (
         "0",
         "41",
@@ -661,7 +675,9 @@ def test_admin_routes_inspect_and_change_the_register(specter: Specter) -> None:
     assert orders[0]["rows"][0]["articleNo"] == MISSING_SKU
     # Rows without a price take the register's price.
     assert Decimal(orders[0]["rows"][0]["priceExclVAT"]) == Decimal("25.6")
-    assert invoices == [{"invoiceNo": invoice_no, "orderNo": order[1], "typeInvoice": "S"}]
+    assert [(i["invoiceNo"], i["orderNo"], i["typeInvoice"]) for i in invoices] == [
+        (invoice_no, order[1], "S")
+    ]
     assert Decimal(articles[HOODIE]["stock"]) == specter.state.articles[HOODIE]["stock"]
 
     assert specter.http.delete(f"{base}/articles/{BAG}").status_code == 200

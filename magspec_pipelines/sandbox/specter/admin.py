@@ -1,4 +1,5 @@
-"""Admin routes of the Specter sandbox: inspect an account's registers, change its articles.
+"""Admin routes of the Specter sandbox: inspect an account's registers, change its articles
+(staff actions in `staff_routes.py`).
 
 JSON, no authentication, under the sandbox's admin prefix (never faulted, never counted).
 Decimals travel as strings, the way the reference proposes money on the wire.
@@ -18,6 +19,7 @@ from starlette.routing import Route
 from . import assumed
 from .errors import UnknownAccount
 from .protocol import parse_number
+from .staff_routes import staff_routes
 from .state import AccountState
 
 
@@ -97,6 +99,7 @@ def admin_routes(account: Callable[[str], AccountState], prefix: str) -> list[Ro
 
     base = f"{prefix}/specter/{{sbm_id}}"
     return [
+        *staff_routes(account, base, to_json),
         Route(f"{base}/customers", listing(lambda s: s.customers), methods=["GET"]),
         Route(f"{base}/orders", list_orders, methods=["GET"]),
         Route(f"{base}/invoices", listing(lambda s: s.invoices), methods=["GET"]),

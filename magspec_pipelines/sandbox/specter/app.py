@@ -21,6 +21,7 @@ from .actions import answer
 from .admin import admin_routes
 from .errors import InvalidAccountSpec, UnknownAccount
 from .protocol import request_params
+from .receipts import invoice_pdf
 from .state import AccountState
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -64,11 +65,24 @@ class SpecterSandbox:
         if content_type.split(";")[0].strip().lower() == FORM_CONTENT_TYPE:
             form = await request.body()
         params = request_params(request.scope.get("query_string", b""), form)
-        body, media_type = answer(script, params, self._accounts).render(params.get("useXML", ""))
+        base_url = str(request.base_url).rstrip("/")
+        reply = answer(script, params, self._accounts, base_url)
+        body, media_type = reply.render(params.get("useXML", ""))
         # The charset is already in media_type; starlette must not add its own (utf-8).
         return Response(
             body, status_code=assumed.PROTOCOL_STATUS, headers={"content-type": media_type}
         )
+
+    async def _invoice_pdf(self, request: Request) -> Response:
+        # The document behind a getPDFLink URL: a one-page PDF naming the invoice.
+        try:
+            state = self.account(request.path_params["sbm_id"])
+        except UnknownAccount:
+            return PlainTextResponse("Not Found", status_code=404)
+        invoice_no = request.path_params["invoice_no"]
+        if invoice_no not in state.invoices:
+            return PlainTextResponse("Not Found", status_code=404)
+        return Response(invoice_pdf(invoice_no), media_type="application/pdf")
 
     async def _account_list(self, request: Request) -> Response:
         return JSONResponse(
@@ -89,6 +103,7 @@ class SpecterSandbox:
             Route(f"{self.admin_prefix}/specter", self._account_list, methods=["GET"]),
             *admin_routes(self.account, self.admin_prefix),
             *self.faults.routes(self.admin_prefix),
+            Route("/pdf/{sbm_id}/invoice/{invoice_no}.pdf", self._invoice_pdf, methods=["GET"]),
             Route("/{script}", self._protocol, methods=list(assumed.ACCEPTED_METHODS)),
         ]
         return Starlette(routes=routes)

@@ -173,3 +173,170 @@ DEFAULT_VAT_PERCENT = Decimal(25)
 # ASSUMPTION: an article added without a stock figure (admin route, explicit register) has 0 in
 # stock, as a new article in Specter's register has until stock is received.
 DEFAULT_STOCK = Decimal(0)
+
+# -- issue 3: the whole public protocol --------------------------------------------------------
+# ASSUMPTION (agreed contract): further success answers. S1 reads only the id field; the texts
+# follow the `1;<id>;<message>` form of the other writes.
+ARTICLES_SAVED = "Articles saved"
+DELIVERY_CREATED = "Delivery created"
+BATCH_UPDATED = "Batch updated"
+SETTINGS_SAVED = "Settings saved"
+DONE = "Done"
+
+# ASSUMPTION (agreed contract): deliveries are numbered like the other series, from 90001.
+FIRST_DELIVERY_NO = 90001
+
+
+# ASSUMPTION (agreed contract): the open-batch message; code 99 and the single-quoted batchNo
+# are verified (S1), the wording is not.
+def open_batch(batch_no: str) -> str:
+    return f"Batch '{batch_no}' has not been updated"
+
+
+def unknown_invoice(invoice_no: str) -> str:
+    # Follows the 42 message for an unknown order (agreed contract).
+    return f"Invoice '{invoice_no}' does not exist"
+
+
+# ASSUMPTION (agreed contract): at most 100 articles per newArticleSubmit (the batch size S1
+# uses, verified as a practice not as a limit); the 101st is named in the refusal.
+MAX_ARTICLES_PER_CALL = 100
+
+# ASSUMPTION (agreed contract): article numbers. The forbidden characters, spaces and commas
+# are verified (S6); the 25-character limit and "not empty" are assumed (Specter's UI field
+# width, nearest analogue Fortnox's ArticleNumber length limit). `\x80` is € as a Windows-1252
+# byte read as Latin-1, the way a shop's `utf8_decode`d € arrives.
+ARTICLE_NO_FORBIDDEN = "åäöÅÄÖ&%¤#€\x80"
+ARTICLE_NO_MAX_LENGTH = 25
+
+# ASSUMPTION: supplier fields of newArticleSubmit are only stored with `addSupplier=1` (the
+# flag's name; S1 sends it as 0 or 1 with the fields present either way).
+# ASSUMPTION: an article created without `name_N` is refused (code 50): Specter's article form
+# requires a name (Fortnox: Description is required).
+# ASSUMPTION: "number of articles saved" counts created and updated articles; an existing one
+# left unchanged (no forceArticleUpdate) is not saved.
+# ASSUMPTION: the same article number twice in one batch is refused like any other number rule
+# ("unique", S6), since Specter could not tell which one the caller meant.
+
+# ASSUMPTION (agreed contract): change queues.
+# - Every change is queued, whatever made it (the shop through the API or staff in Specter),
+#   following a "needs external update" flag set on the record; the client's fingerprints make
+#   an echo of its own write harmless.
+# - A newly connected account starts with its whole register queued (articles and the stock of
+#   every article on every site), as a web shop connected to an existing register needs all of
+#   it once; `AccountSpec.initial_changes=False` starts with empty queues.
+# - An empty queue answers an empty list and opens no batch.
+# - A get with the open batchNo answers that batch again, as it was when first fetched.
+# - Acking an unknown or already-acked batch answers success (idempotent).
+# - A change made after its batch was fetched stays queued for the next batch.
+BATCH_NO_PATTERN = r"[0-9a-fA-F]{1,32}"
+
+# ASSUMPTION: the plain stock feed's `specterId` is the article's internal number in Specter's
+# register, sequential from 1 in register order (S1 stores it but never uses it).
+FIRST_SPECTER_ARTICLE_ID = 1
+
+# ASSUMPTION: an available quantity of zero or less is sent as the literal `noItemsAvailable`
+# (the literal is verified as meaning 0, S1); a shop cannot sell below zero anyway.
+NO_ITEMS_AVAILABLE = "noItemsAvailable"
+
+# ASSUMPTION (inferred): numbers out of Specter use a Swedish decimal comma; quantities that are
+# whole numbers are sent without decimals, prices with two and weights with three (S1 sends
+# weights with 3 decimals, prices with 2 in its own export).
+
+# ASSUMPTION: the order status the sandbox derives and shows in the admin JSON (reference 4.3):
+# cancelled > paid > invoiced > delivered > partly delivered > registered.
+STATUS_REGISTERED = "registered"
+STATUS_PARTLY_DELIVERED = "partly delivered"
+STATUS_DELIVERED = "delivered"
+STATUS_INVOICED = "invoiced"
+STATUS_PAID = "paid"
+STATUS_CANCELLED = "cancelled"
+# ASSUMPTION (agreed contract): deliveryStatus "" nothing delivered, "P" part, "D" all (D is
+# verified); statusId "5" removed (verified).
+DELIVERY_STATUS_NONE = ""
+DELIVERY_STATUS_PARTLY = "P"
+DELIVERY_STATUS_DELIVERED = "D"
+CANCELLED_STATUS_ID = "5"
+
+# ASSUMPTION: rows of articles that keep no stock (freight, discount) are not delivered and do
+# not count toward the delivery status, like a service row in Specter's delivery form.
+# ASSUMPTION: a delivery of an order that is cancelled is refused (code 50 on `orderId`); so is
+# cancelling an order that is invoiced (an invoice is credited, not cancelled: S9).
+# ASSUMPTION: rows of newDeliverySubmit are matched to order rows by article number whether or
+# not `useArticleNoRowMapping=1` is sent (S1 always sends it); several order rows with the same
+# article are filled in order.
+# ASSUMPTION: a staff invoice invoices the whole order, like newInvoiceSubmit, and moves no
+# stock; its `invoiceSource` is `sbm`, one from newInvoiceSubmit `webshop` (agreed contract).
+INVOICE_SOURCE_WEBSHOP = "webshop"
+INVOICE_SOURCE_STAFF = "sbm"
+# ASSUMPTION: a delivery without a date is dated today (UTC); a delivery method defaults to "".
+
+# ASSUMPTION (agreed contract): callbacks are GET, expect a body starting `1;Done`, and are
+# retried up to 5 times with doubling waits from 0.2 s (Specter's behaviour on failure is
+# unknown; this follows common webhook practice). The wait is an AccountSpec knob so tests of
+# the give-up path stay fast.
+CALLBACK_METHOD = "GET"
+CALLBACK_ACK = "1;Done"
+CALLBACK_RETRIES = 5
+CALLBACK_FIRST_WAIT_SECONDS = 0.2
+CALLBACK_TIMEOUT_SECONDS = 5.0
+CALLBACK_EVENTS = (
+    "actionStockChange",
+    "actionNewInvoice",
+    "actionRemoveOrder",
+    "actionArticleChange",
+    "actionOrderChange",
+)
+
+# ASSUMPTION (agreed contract): key subjects and date window of actions no source shows signed:
+# clearArticleBatch signs batchNo when sent, else the date; the assumed reads sign the date
+# (follows checkAccountSettings, verified). The date of today or yesterday (UTC) is accepted.
+DATE_SUBJECT_DAYS_BACK = 1
+
+# ASSUMPTION (agreed contract): getPDFLink answers `1;<url>` (S1 reads `x;<url>`); the sandbox
+# serves a one-page PDF at that URL. Only `typeDocument=invoice` is known (S1).
+PDF_DOCUMENT_TYPES = ("invoice",)
+
+# ASSUMPTION (agreed contract): the assumed reads exist unless the account is built without
+# them; without them each answers as an unknown action.
+ASSUMED_READS = (
+    "getStockSites",
+    "getWebshops",
+    "getPriceLists",
+    "getPriceListPrices",
+    "getAccountModules",
+    "getInvoiceStatus",
+)
+
+# ASSUMPTION: the account's defaults, Luma-based: one stock site "1" Huvudlager; a base price
+# list from the article prices; a retailer list at 80 % with a tier from 10 pieces at 75 % for
+# customer groups 2 and 3 (shape follows Fortnox price lists and `/3/prices/{list}/{article}/
+# {fromQuantity}`); the modules a web-shop connection needs (S7 names Order/Faktura and
+# Webbshopskoppling, S5 Varianthantering).
+DEFAULT_STOCK_SITE = ("1", "Huvudlager")
+BASE_PRICE_LIST = ("1", "Grundprislista")
+RETAILER_PRICE_LIST = ("2", "Återförsäljare")
+RETAILER_PERCENT = Decimal(80)
+RETAILER_TIER = (Decimal(10), Decimal(75))
+RETAILER_CUSTOMER_GROUPS = ("2", "3")
+DEFAULT_CURRENCY = "SEK"
+DEFAULT_MODULES = (
+    ("ORDER", "Order/Faktura", True),
+    ("WEBSHOP", "Webshopkoppling", True),
+    ("BOOKKEEPING", "Bokföring", False),
+    ("VARIANTS", "Varianthantering", True),
+)
+# ASSUMPTION: a derived price is rounded half up to öre (2 decimals).
+PRICE_DECIMALS = Decimal("0.01")
+
+# ASSUMPTION: seeded Luma variants carry `parentArticleNo` (the configurable's SKU) and
+# `variantAttributes` `size=XS;color=Black` (agreed contract shape); buyPrice is 60 % of the
+# price, a typical retail margin, and the barCode empty (Luma has none).
+SEED_BUY_PRICE_PERCENT = Decimal(60)
+
+# ASSUMPTION (agreed contract): the price-list export is Latin-1, `;`-separated, CRLF lines
+# (a Windows UI export), decimal comma, one row per article and quantity break; the `Prislista`
+# column carries the price list's id.
+EXPORT_HEADER = ("Prislista", "Artikelnr", "Benämning", "Från antal", "Pris exkl moms", "Valuta")
+EXPORT_ENCODING = "latin-1"
+EXPORT_LINE_END = "\r\n"

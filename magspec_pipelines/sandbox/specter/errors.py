@@ -29,3 +29,11 @@ class UnknownAccount(SpecterSandboxError, KeyError):
 
 class InvalidAccountSpec(SpecterSandboxError, ValueError):
     """An account cannot be served as specified (e.g. no credentials at all)."""
+
+
+class BatchStillOpen(SpecterSandboxError):
+    """A change queue was asked for a new batch while an earlier one is not acknowledged."""
+
+    def __init__(self, open_batch_no: str) -> None:
+        super().__init__(f"batch {open_batch_no!r} is still open")
+        self.open_batch_no = open_batch_no

@@ -129,3 +129,41 @@ class Answer:
             text = f"1;{self.id};{self.message}" if self.ok else f"0;{self.code};{self.message}"
             content_type = assumed.TEXT_CONTENT_TYPE
         return text.encode(assumed.ANSWER_ENCODING, errors="replace"), content_type
+
+
+def swedish_number(value: Decimal | int, decimals: int | None = None) -> str:
+    """A number as Specter writes it: decimal comma; whole numbers without decimals unless
+    `decimals` fixes them."""
+    number = Decimal(value)
+    if decimals is None:
+        text = format(number.normalize(), "f") if number == number.to_integral() else str(number)
+    else:
+        text = format(number.quantize(Decimal(1).scaleb(-decimals)), "f")
+    return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A read's answer that is a document, not `result;id;message`: XML or plain text."""
+
+    text: str
+    xml: bool = True
+
+    def render(self, use_xml: str) -> tuple[bytes, str]:
+        if self.xml:
+            body = f"{assumed.XML_DECLARATION}{self.text}"
+            content_type = assumed.XML_CONTENT_TYPE
+        else:
+            body, content_type = self.text, assumed.TEXT_CONTENT_TYPE
+        return body.encode(assumed.ANSWER_ENCODING, errors="replace"), content_type
+
+
+@dataclass(frozen=True)
+class Line:
+    """An answer of fields joined by `;` without the `result;id;message` shape (`1;<url>`)."""
+
+    fields: tuple[str, ...]
+
+    def render(self, use_xml: str) -> tuple[bytes, str]:
+        text = ";".join(self.fields)
+        return text.encode(assumed.ANSWER_ENCODING, errors="replace"), assumed.TEXT_CONTENT_TYPE
