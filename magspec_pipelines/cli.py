@@ -139,6 +139,29 @@ def cmd_tenants_validate(args: argparse.Namespace) -> int:
     return registry_exit_status(registry)
 
 
+def cmd_preflight(args: argparse.Namespace) -> int:
+    from magspec_pipelines.flows.resources import MagspecResource
+    from magspec_pipelines.preflight import Verdict, preflight
+
+    magspec = MagspecResource(tenants_dir=str(_tenants_dir(args.dir)), max_attempts=2)
+    if args.tenant not in magspec.registry.tenants:
+        errors = [str(e) for e in magspec.registry.errors if f"'{args.tenant}'" in str(e)]
+        print(f"magspec: no valid tenant {args.tenant!r}" + "".join(f"\n  {e}" for e in errors))
+        return 2
+    tenant = magspec.registry.tenants[args.tenant]
+    checks = preflight(tenant, magspec.magento, magspec.specter)
+    for check in checks:
+        print(check.line())
+    failed = sum(c.verdict is Verdict.FAIL for c in checks)
+    warned = sum(c.verdict is Verdict.WARN for c in checks)
+    print(
+        f"\n{tenant.id}: "
+        + ("ready" if not failed else f"{failed} problem(s) to fix")
+        + (f", {warned} thing(s) to confirm by hand" if warned else "")
+    )
+    return 1 if failed else 0
+
+
 def _state():
     from magspec_pipelines.state import StateStore
 
@@ -198,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = tsub.add_parser("validate", help="check every tenant file; exit 1 on errors")
     validate.add_argument("--dir", help="registry folder (default: ./tenants)")
     validate.set_defaults(func=cmd_tenants_validate)
+
+    pre = sub.add_parser("preflight", help="check a tenant's Specter and Magento access")
+    pre.add_argument("tenant")
+    pre.add_argument("--dir", help="registry folder (default: ./tenants)")
+    pre.set_defaults(func=cmd_preflight)
 
     parked = sub.add_parser("parked", help="records that could not be synced")
     psub = parked.add_subparsers(dest="action", required=True)
