@@ -1,4 +1,4 @@
-"""Relaxed validation of Magento response bodies against Adobe's 2.4.8 admin schema.
+"""Relaxed validation of Magento request and response bodies against Adobe's 2.4.8 admin schema.
 
 Real Magento sends `null` where the schema allows none and leaves out properties the schema calls
 required (reference §8.1), so the schema is relaxed before use: `required` lists are dropped and
@@ -73,17 +73,39 @@ def validate_schema(name: str, body: Any) -> None:
 
 def validate_response(path_template: str, method: str, body: Any) -> None:
     """Validate a 200 body of `method path_template` (e.g. `GET /V1/orders/{id}`), relaxed."""
+    operation = _operation(path_template, method)
+    response = operation["responses"].get("200")
+    if response is None:
+        raise KeyError(f"{method.upper()} {path_template} has no 200 response in the schema")
+    schema = response["content"]["application/json"]["schema"]
+    _check(_relax(schema), body, f"{method.upper()} {path_template}")
+
+
+def validate_request(path_template: str, method: str, body: Any) -> None:
+    """Validate a request body sent to `method path_template`, relaxed the same way.
+
+    Magento enforces only the service method's parameters, never the schema's `required` lists
+    (reference §1.4), so the relaxed form is the faithful one here too.
+    """
+    operation = _operation(path_template, method)
+    request_body = operation.get("requestBody")
+    if request_body is None:
+        raise KeyError(f"{method.upper()} {path_template} takes no body in the schema")
+    ref = request_body.get("$ref")
+    if isinstance(ref, str):
+        request_body = _document()["components"]["requestBodies"][ref.rsplit("/", 1)[-1]]
+    schema = request_body["content"]["application/json"]["schema"]
+    _check(_relax(schema), body, f"request {method.upper()} {path_template}")
+
+
+def _operation(path_template: str, method: str) -> dict[str, Any]:
     operations = _document()["paths"].get(path_template)
     if operations is None:
         raise KeyError(f"the schema has no path {path_template!r}")
     operation = operations.get(method.lower())
     if operation is None:
         raise KeyError(f"the schema has no {method.upper()} {path_template}")
-    response = operation["responses"].get("200")
-    if response is None:
-        raise KeyError(f"{method.upper()} {path_template} has no 200 response in the schema")
-    schema = response["content"]["application/json"]["schema"]
-    _check(_relax(schema), body, f"{method.upper()} {path_template}")
+    return operation
 
 
 def _check(schema: dict[str, Any], body: Any, label: str) -> None:
@@ -92,3 +114,31 @@ def _check(schema: dict[str, Any], body: Any, label: str) -> None:
         lines = [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors]
         shown = "\n  ".join(lines[:10])
         raise SchemaMismatch(f"{label}: {len(errors)} schema mismatch(es)\n  {shown}")
+
+
+def checked(
+    send: Any,
+    method: str,
+    template: str,
+    path: str,
+    body: Any = None,
+    status: int = 200,
+    **kwargs: Any,
+) -> Any:
+    """Send a request through `send(method, path, json=..., **kwargs)` and check both ends.
+
+    The body sent is validated against the schema's request body, a 200 answer against its
+    response (void methods have none in the schema); an error answer must have Magento's `{"message", "parameters"?}` shape (§1.4).
+    """
+    if body is not None:
+        validate_request(template, method, body)
+        kwargs["json"] = body
+    response = send(method, path, **kwargs)
+    assert response.status_code == status, f"{response.status_code}: {response.text}"
+    payload = response.json()
+    if status == 200 and "200" in _operation(template, method)["responses"]:
+        validate_response(template, method, payload)
+    elif status >= 400:
+        assert isinstance(payload, dict) and isinstance(payload.get("message"), str), payload
+        assert isinstance(payload.get("parameters", []), list | dict), payload
+    return payload

@@ -1,4 +1,5 @@
-"""A Magento 2.4 REST sandbox: orders, store structure, auth and searchCriteria as Magento has them.
+"""A Magento 2.4 REST sandbox: orders and their actions, products, prices, stock, async bulk, store
+structure, auth (Bearer and OAuth 1.0a) and searchCriteria as Magento has them.
 
 It reads the same references as the Magento client but imports nothing from it, so that a
 misreading on either side shows up as a failing test.
@@ -11,10 +12,16 @@ from magspec_pipelines.sandbox.magento.errors import (
     UnknownOrder,
     UnknownStoreView,
 )
+from magspec_pipelines.sandbox.magento.groups import CustomerGroupSpec
+from magspec_pipelines.sandbox.magento.inventory import SourceSpec
+from magspec_pipelines.sandbox.magento.oauth import Credentials
 from magspec_pipelines.sandbox.magento.state import MagentoInstance, Settings
 from magspec_pipelines.sandbox.magento.stores import InstanceSpec, StoreViewSpec
 
 __all__ = [
+    "Credentials",
+    "CustomerGroupSpec",
+    "SourceSpec",
     "InstanceSpec",
     "MagentoInstance",
     "MagentoSandbox",

@@ -1,4 +1,5 @@
-"""Admin routes of the Magento sandbox: place, inject and change orders, flip settings.
+"""Admin routes of the Magento sandbox: place, inject and change orders, flip settings, and see
+the e-mails customers received and the payment captures invoices made.
 
 JSON in and out, no auth; they live under the sandbox's admin prefix, which fault injection never
 touches. Errors answer `{"error": ...}` like the fault routes.
@@ -65,6 +66,32 @@ async def _set_status(inst: MagentoInstance, request: Request) -> Response:
     return JSONResponse(inst.set_status(entity_id, status, body.get("state")))
 
 
+def _order_filter(request: Request) -> int | None:
+    raw = request.query_params.get("order_id")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise errors.SandboxError(f"order_id must be an integer, not {raw!r}") from None
+
+
+async def _emails(inst: MagentoInstance, request: Request) -> Response:
+    """What the customers received, oldest first (optionally for one order)."""
+    order_id = _order_filter(request)
+    with inst.lock:
+        sent = [e for e in inst.actions.emails if order_id in (None, e["order_id"])]
+    return JSONResponse(sent)
+
+
+async def _captures(inst: MagentoInstance, request: Request) -> Response:
+    """Payment captures per invoice: `online` (taken at the PSP) or `offline` (marked paid)."""
+    order_id = _order_filter(request)
+    with inst.lock:
+        done = [c for c in inst.actions.captures if order_id in (None, c["order_id"])]
+    return JSONResponse(done)
+
+
 async def _get_settings(inst: MagentoInstance, request: Request) -> Response:
     return JSONResponse(inst.settings.as_dict())
 
@@ -113,6 +140,8 @@ def admin_routes(instances: Mapping[str, MagentoInstance], admin_prefix: str) ->
             bind(_set_status),
             methods=["POST"],
         ),
+        Route(f"{base}/{{instance}}/emails", bind(_emails), methods=["GET"]),
+        Route(f"{base}/{{instance}}/captures", bind(_captures), methods=["GET"]),
         Route(f"{base}/{{instance}}/settings", bind(_get_settings), methods=["GET"]),
         Route(f"{base}/{{instance}}/settings", bind(_patch_settings), methods=["PATCH"]),
     ]

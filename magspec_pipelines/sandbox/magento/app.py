@@ -67,4 +67,4 @@ class MagentoSandbox:
         inst = self.instances.get(request.path_params["instance"])
         if inst is None:
             return PlainTextResponse("Not Found", status_code=404)
-        return await rest.answer(inst, request, request.path_params["rest_path"])
+        return await rest.answer(inst, request)

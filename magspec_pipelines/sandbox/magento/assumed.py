@@ -131,3 +131,86 @@ NON_LATIN1_EVERY = 15
 # Assumption: bodies are encoded as PHP's json_encode does by default (Magento's REST renderer
 # uses it without flags): non-ASCII as \uXXXX escapes (surrogate pairs for emoji) and `/` as `\/`.
 ESCAPE_LIKE_PHP = True
+
+# Assumption: the phrase of Magento's input-limit validator (EntityArrayValidator) when an array
+# holds more entities than allowed (§1.5 names the limit, not the phrase; from memory).
+MAX_ITEMS_OF_TYPE = 'Maximum items of type "%type" is %max'
+
+# Assumption: a body that is not valid JSON answers 400 with the phrase of Magento's JSON
+# deserializer (Webapi\Rest\Request\Deserializer\Json), from memory.
+MALFORMED_BODY = "Decoding error: \nSyntax error"
+
+# Assumption: OAuth failures answer 401 with the phrases of Magento\Framework\Oauth\Oauth (from
+# memory of the source); only "Signature method %1 is not supported" is in the notes (§1.2).
+OAUTH_MISSING_PARAMETER = '"%1" is required. Enter and try again.'
+OAUTH_INVALID_CONSUMER = "A consumer having the specified key does not exist"
+OAUTH_INVALID_TOKEN = "The token is not valid"
+OAUTH_INVALID_SIGNATURE = "The signature is invalid. Verify and try again."
+OAUTH_NONCE_USED = 'The nonce is already being used by the consumer with ID "%1".'
+
+# Assumption: price scope per website (catalog/price/scope = 1). Magento's default is global, but
+# a shop selling in SEK and EUR on two websites, as the seed does, needs website prices (§3.3).
+PRICE_SCOPE_WEBSITE = True
+
+# Assumption: ids of Luma's attribute sets (Default 4, then Top, Bottom and Gear in the order the
+# sample-data installer creates them), and the product entity type id 4 of a default install.
+DEFAULT_ATTRIBUTE_SET_ID = 4
+ATTRIBUTE_SET_IDS: dict[str, int] = {"Default": 4, "Top": 9, "Bottom": 10, "Gear": 11, "Bag": 15}
+PRODUCT_ENTITY_TYPE_ID = 4
+
+# Assumption: catalog error phrases not quoted in the notes, from memory of ProductRepository,
+# the EAV attribute repositories and ConfigurableProduct\Model\LinkManagement / OptionRepository.
+ATTRIBUTE_VALUE_EMPTY = 'The "%1" attribute value is empty. Set the attribute and try again.'
+NO_SUCH_ATTRIBUTE = (
+    'The attribute with a "%1" attributeCode doesn\'t exist. Verify the attribute and try again.'  # noqa: E501
+)
+OPTION_LABEL_EXISTS = 'Admin store attribute option label "%1" is already exists.'
+NO_SUCH_WEBSITE = "The website with the specified ID was not found. Verify the ID and try again."
+INVALID_CHILD_ID = 'The product with the "%1" ID doesn\'t exist.'
+INVALID_OPTION_ATTRIBUTE = 'Invalid value of "%1" provided for the attribute_id field.'
+OPTION_ALREADY_EXISTS = "Something went wrong while saving option."
+CHILD_LACKS_ATTRIBUTE = (
+    'The child product doesn\'t have the "%1" attribute value. Verify the value and try again.'  # noqa: E501
+)
+CHILD_NOT_LINKED = "The option that was requested doesn't exist. Verify the entity and try again."
+
+# Assumption: the failed-row phrases of the price storage validators (§4 quotes only the store
+# one and the start of the duplicate one). `parameters` is sent as the list of placeholder values
+# in order, the schema's string array, rather than PHP's keyed array.
+BASE_PRICE_INVALID = (
+    "Invalid attribute %fieldName = %fieldValue. Row ID: SKU = %SKU, Store ID: %storeId."  # noqa: E501
+)
+TIER_PRICE_INVALID = "Invalid attribute %fieldName = %fieldValue. Row ID: SKU = %SKU, Website ID: %websiteId, Customer Group: %customerGroup, Quantity: %qty."  # noqa: E501
+TIER_PRICE_DUPLICATE = "We found a duplicate website, tier price, customer group and quantity: Customer Group = %customerGroup, Website ID = %websiteId, Quantity = %qty. Row ID: SKU = %SKU, Website ID: %websiteId, Customer Group: %customerGroup, Quantity: %qty."  # noqa: E501
+SPECIAL_PRICE_INVALID = "Invalid attribute %fieldName = %fieldValue. Row ID: SKU = %SKU, Store ID: %storeId, Price From: %priceFrom, Price To: %priceTo."  # noqa: E501
+# Assumption: the *-information endpoints throw NoSuchEntityException for unknown SKUs (§4 says
+# "throws"); the phrase is InvalidSkuProcessor's, from memory.
+SKUS_NOT_FOUND = "Requested products don't exist: %sku"
+
+# Assumption: customer groups of a default install use the tax class "Retail Customer" (id 3).
+RETAIL_CUSTOMER_TAX_CLASS_ID = 3
+RETAIL_CUSTOMER_TAX_CLASS_NAME = "Retail Customer"
+
+# Assumption: MSI error phrases, from memory of the Inventory modules' validators.
+NO_SUCH_SOURCE = 'Source with code "%1" does not exist.'
+NO_SUCH_STOCK = 'Stock with id "%1" does not exist.'
+SOURCE_ITEM_FIELD_EMPTY = '"%1" can not be empty.'
+VALIDATION_FAILED = "Validation Failed"
+
+# Assumption: ship/invoice validation phrases. The notes give only the prefix "Shipment Document
+# Validation Error(s):" (§2.4); the invoice prefix and the reasons follow the same validators.
+SHIP_ERROR = "Shipment Document Validation Error(s):\n"
+INVOICE_ERROR = "Invoice Document Validation Error(s):\n"
+DOCUMENT_NOT_ALLOWED = "The order does not allow a document to be created."
+DOCUMENT_ITEM_INVALID = 'The order item "%1" cannot be used; use the parent (top-level) item.'
+DOCUMENT_QTY_INVALID = 'The quantity for order item "%1" is more than what remains.'
+UNKNOWN_SOURCE = 'Source with code "%1" does not exist.'
+
+# Assumption: async bulk bookkeeping (§7 lists the fields, not their values): operations are run
+# as the integration (user type 1, user id of the integration 1), a success reads as Magento's
+# consumer writes it, and an element that cannot be an operation is rejected with this phrase.
+BULK_USER_TYPE_INTEGRATION = 1
+BULK_USER_ID = 1
+BULK_SUCCESS = "Service execution success %1"
+BULK_REJECTED = 'Error processing request: "%1" is required.'
+NO_SUCH_BULK = "Bulk uuid %1 not exist"

@@ -22,16 +22,28 @@ class WebapiError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, parameters: dict[str, Any] | list[Any] | None = None):
+    def __init__(
+        self,
+        message: str,
+        parameters: dict[str, Any] | list[Any] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.parameters = parameters
+        self.errors = errors  # only aggregate exceptions carry them (§1.4)
 
     def body(self) -> dict[str, Any]:
         out: dict[str, Any] = {"message": self.message}
         if self.parameters is not None:
             out["parameters"] = self.parameters
+        if self.errors:
+            out["errors"] = self.errors
         return out
+
+    def rendered(self) -> str:
+        """The message with its placeholders filled, as Magento logs it."""
+        return render(self.message, self.parameters)
 
 
 class InputError(WebapiError):
@@ -58,6 +70,17 @@ class InternalError(WebapiError):
 
     def __init__(self) -> None:
         super().__init__(assumed.INTERNAL_ERROR, [assumed.INTERNAL_ERROR_REPORT_ID])
+
+
+def render(message: str, parameters: dict[str, Any] | list[Any] | None) -> str:
+    text = message
+    if isinstance(parameters, dict):
+        for key in sorted(parameters, key=lambda k: -len(str(k))):
+            text = text.replace(f"%{key}", str(parameters[key]))
+    elif isinstance(parameters, list):
+        for index in range(len(parameters), 0, -1):
+            text = text.replace(f"%{index}", str(parameters[index - 1]))
+    return text
 
 
 def not_authorized(resource: str) -> AuthorizationError:

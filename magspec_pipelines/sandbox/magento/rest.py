@@ -1,27 +1,38 @@
-"""The REST side of an instance: route table, store-code prefixes, Bearer auth, JSON answers.
+"""The REST side of an instance: route table, store-code and async prefixes, auth, JSON answers.
 
 Routes match per method, so a known path with the wrong method is a 404 like an unknown one
-(reference §1.4). The route is resolved before the ACL check, as Magento's REST controller does.
-Served: the admin token, order search and order by id, the four store lists. Not served (404):
-OAuth 1.0a signatures, async/bulk routes, order actions. `fields=` is ignored: whole objects are
-always returned, which a client that trims with `fields` still understands.
+(reference §1.4). Paths are matched on the raw (still percent-encoded) URL and each parameter is
+decoded afterwards, so SKUs with `/`, spaces or non-ASCII characters work when encoded (§3.1).
+The route is resolved before the ACL check, as Magento's REST controller does. Auth: Bearer admin
+tokens; the integration token as Bearer only with integration-as-bearer on (§1.2); OAuth 1.0a
+HMAC-SHA256 signatures (§1.3). `fields=` is ignored: whole objects are always returned.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from magspec_pipelines.sandbox.magento import assumed, errors
+from magspec_pipelines.sandbox.magento import (
+    assumed,
+    attributes,
+    bulk,
+    errors,
+    groups,
+    inventory,
+    oauth,
+    order_routes,
+    prices,
+    products,
+)
+from magspec_pipelines.sandbox.magento.routing import Call, RestRoute, route
 from magspec_pipelines.sandbox.magento.state import MagentoInstance
 
-SALES_VIEW = "Magento_Sales::actions_view"
 STORES = "Magento_Backend::store"
 
 
@@ -35,95 +46,96 @@ class MagentoJSON(Response):
         return text.encode("utf-8")
 
 
-Handler = Callable[[MagentoInstance, Request, dict[str, str]], Awaitable[Any]]
-
-
-@dataclass(frozen=True)
-class RestRoute:
-    method: str
-    pattern: re.Pattern[str]
-    handler: Handler
-    resource: str | None  # ACL resource; None: anonymous
-
-
-def _int_param(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise errors.invalid_type(value, "int") from None
-
-
-async def _admin_token(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except json.JSONDecodeError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
+def _admin_token(call: Call) -> Any:
+    body = call.obj()
     for name in ("username", "password"):
         if not isinstance(body.get(name), str) or not body[name]:
             raise errors.required(name)
-    return inst.issue_admin_token(body["username"], body["password"])
+    return call.inst.issue_admin_token(body["username"], body["password"])
 
 
-async def _orders(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
-    return inst.search_orders(request.query_params.multi_items()).body()
+def _websites(call: Call) -> Any:
+    return call.inst.stores.websites_json()
 
 
-async def _order(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
-    return inst.get_order(_int_param(params["id"]))
+def _groups(call: Call) -> Any:
+    return call.inst.stores.groups_json()
 
 
-async def _websites(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
-    return inst.stores.websites_json()
+def _views(call: Call) -> Any:
+    return call.inst.stores.views_json()
 
 
-async def _groups(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
-    return inst.stores.groups_json()
-
-
-async def _views(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
-    return inst.stores.views_json()
-
-
-async def _configs(inst: MagentoInstance, request: Request, params: dict[str, str]) -> Any:
+def _configs(call: Call) -> Any:
     codes: list[str] | None = None
-    for key, value in request.query_params.multi_items():
+    for key, value in call.query:
         if key.split("[", 1)[0] in ("storeCodes", "store_codes"):
             codes = codes or []
             # `storeCodes[]=a&storeCodes[]=b` (PHP) or `storeCodes=a,b` (the schema's form style)
             codes.extend(value.split(",") if "[" not in key else [value])
-    return inst.stores.configs_json(codes)
-
-
-def _route(method: str, path: str, handler: Handler, resource: str | None) -> RestRoute:
-    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
-    return RestRoute(method, re.compile(f"^{regex}$"), handler, resource)
+    return call.inst.stores.configs_json(codes)
 
 
 ROUTES: tuple[RestRoute, ...] = (
-    _route("POST", "/V1/integration/admin/token", _admin_token, None),
-    _route("GET", "/V1/orders", _orders, SALES_VIEW),
-    _route("GET", "/V1/orders/{id}", _order, SALES_VIEW),
-    _route("GET", "/V1/store/websites", _websites, STORES),
-    _route("GET", "/V1/store/storeGroups", _groups, STORES),
-    _route("GET", "/V1/store/storeViews", _views, STORES),
-    _route("GET", "/V1/store/storeConfigs", _configs, STORES),
+    route("POST", "/V1/integration/admin/token", _admin_token, None),
+    route("GET", "/V1/store/websites", _websites, STORES),
+    route("GET", "/V1/store/storeGroups", _groups, STORES),
+    route("GET", "/V1/store/storeViews", _views, STORES),
+    route("GET", "/V1/store/storeConfigs", _configs, STORES),
+    *order_routes.ROUTES,
+    *products.ROUTES,
+    *attributes.ROUTES,
+    *groups.ROUTES,
+    *prices.ROUTES,
+    *inventory.ROUTES,
+    *bulk.ROUTES,
 )
 
 
-def resolve(inst: MagentoInstance, method: str, rest_path: str) -> tuple[RestRoute, dict[str, str]]:
-    """Route for `<rest_path>` (the part after `/rest/`), honouring a store-code prefix."""
-    parts = rest_path.strip("/").split("/")
-    if parts and parts[0] != "V1":
-        code = parts.pop(0)
-        if code != "all" and inst.stores.by_code(code) is None:
+# A literal segment wins over a parameter, as in Magento's router: `PUT /V1/products/tier-prices`
+# is the tier-price route, not a product called "tier-prices".
+_BY_SPECIFICITY = tuple(sorted(ROUTES, key=lambda r: len(r.path_params)))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    route: RestRoute
+    params: dict[str, str]
+    store_code: str | None
+    mode: str  # "sync", "async" (one body) or "bulk" (an array of bodies)
+
+
+def resolve(inst: MagentoInstance, method: str, raw_rest_path: str) -> Resolved:
+    """Route for the raw `<rest_path>` (after `/rest/`): store code, async and bulk prefixes."""
+    parts = raw_rest_path.strip("/").split("/")
+    store_code = None
+    if parts and parts[0] not in ("V1", "async"):
+        store_code = unquote(parts.pop(0))
+        if store_code != "all" and inst.stores.by_code(store_code) is None:
+            raise errors.NoRouteError()
+    mode = "sync"
+    if parts and parts[0] == "async":
+        parts.pop(0)
+        mode = "async"
+        if parts and parts[0] == "bulk":
+            parts.pop(0)
+            mode = "bulk"
+        if method.upper() == "GET":  # §7: GET is not supported asynchronously
             raise errors.NoRouteError()
     path = "/" + "/".join(parts)
-    for route in ROUTES:
-        if route.method == method.upper():
-            match = route.pattern.match(path)
-            if match:
-                return route, match.groupdict()
+    for candidate in _BY_SPECIFICITY:
+        if candidate.method != method.upper():
+            continue
+        if candidate.msi and not inst.spec.msi:
+            continue  # §5: MSI uninstalled
+        if mode == "bulk":
+            if candidate.bulk and candidate.bulk_template == path:
+                return Resolved(candidate, {}, store_code, mode)
+            continue
+        match = candidate.pattern.match(path)
+        if match and (mode == "sync" or candidate.bulk):
+            params = {k: unquote(v) for k, v in match.groupdict().items()}
+            return Resolved(candidate, params, store_code, mode)
     raise errors.NoRouteError()
 
 
@@ -133,15 +145,54 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def answer(inst: MagentoInstance, request: Request, rest_path: str) -> Response:
+def _authorize(inst: MagentoInstance, request: Request, raw_path: str, resource: str) -> None:
+    header = oauth.parse_header(request.headers.get("authorization", ""))
+    if header is not None:
+        base = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        uris = dict.fromkeys([base + raw_path, base + unquote(raw_path)])
+        query = list(request.query_params.multi_items())
+        inst.oauth.verify(header, request.method, uris, query)
+        return
+    token = _bearer(request)
+    if token is None or not inst.accepts_bearer(token):
+        raise errors.not_authorized(resource)
+
+
+def raw_rest_path(request: Request) -> tuple[str, str]:
+    """(`/<instance>/rest/...` as sent, the part after `/rest/`), both still percent-encoded."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
+    path = path.split("?", 1)[0]
+    pieces = path.split("/", 3)  # ['', instance, 'rest', rest]
+    return path, pieces[3] if len(pieces) > 3 else ""
+
+
+async def answer(inst: MagentoInstance, request: Request) -> Response:
     """Answer one REST request the way Magento would, errors included."""
     try:
-        route, params = resolve(inst, request.method, rest_path)
-        if route.resource is not None:
-            token = _bearer(request)
-            if token is None or not inst.accepts_bearer(token):
-                raise errors.not_authorized(route.resource)
-        return MagentoJSON(await route.handler(inst, request, params))
+        inst.bulk.process_due()
+        full_path, rest_path = raw_rest_path(request)
+        found = resolve(inst, request.method, rest_path)
+        if found.route.resource is not None:
+            _authorize(inst, request, full_path, found.route.resource)
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw.strip() else None
+        except json.JSONDecodeError:
+            raise errors.InputError(assumed.MALFORMED_BODY) from None
+        query = list(request.query_params.multi_items())
+        if found.mode == "sync":
+            call = Call(inst, found.params, query, body, found.store_code)
+            return MagentoJSON(found.route.handler(call))
+        if found.mode == "bulk":
+            if not isinstance(body, list):
+                raise errors.InputError(assumed.MALFORMED_BODY)
+            envelope = Call(inst, {}, query, body, found.store_code, is_async=True)
+            envelope.check_limit(body, "array")  # §7: 5000 entities per async request
+            accepted = inst.bulk.accept(found.route, body, found.store_code)
+        else:
+            accepted = inst.bulk.accept(found.route, [body], found.store_code, found.params)
+        return MagentoJSON(accepted, status_code=202)
     except errors.WebapiError as exc:
         return MagentoJSON(exc.body(), status_code=exc.status)
     except Exception:  # noqa: BLE001 - Magento masks anything unexpected as a 500

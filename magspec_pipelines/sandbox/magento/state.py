@@ -14,14 +14,22 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from magspec_pipelines.sandbox.luma import load_catalog
 from magspec_pipelines.sandbox.magento import assumed, errors
+from magspec_pipelines.sandbox.magento.attributes import Attributes
+from magspec_pipelines.sandbox.magento.bulk import BulkQueue
+from magspec_pipelines.sandbox.magento.catalog import Catalog, Product
 from magspec_pipelines.sandbox.magento.columns import ORDER_COLUMNS
+from magspec_pipelines.sandbox.magento.inventory import Inventory, default_sources
+from magspec_pipelines.sandbox.magento.oauth import Credentials, OAuthVerifier
+from magspec_pipelines.sandbox.magento.order_actions import COMMENT_RULES, OrderActions
 from magspec_pipelines.sandbox.magento.orders import (
     STATE_OF_STATUS,
     OrderGenerator,
     format_date,
     parse_date,
 )
+from magspec_pipelines.sandbox.magento.prices import PriceBook
 from magspec_pipelines.sandbox.magento.search import (
     Limits,
     SearchResult,
@@ -38,8 +46,10 @@ class Settings:
     input_limits: bool = False  # webapi/validation/input_limit_enabled
     integration_as_bearer: bool = True  # oauth/consumer/enable_integration_as_bearer
     clamp_past_end_page: bool = True  # Collection::getCurPage clamps to the last page
+    comment_status_rule: str = "state"  # which release's order-comment status rule (§2.4)
+    bulk_delay_seconds: float = 0.0  # how long async bulk operations stay open (§7)
 
-    def as_dict(self) -> dict[str, bool]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def update(self, changes: dict[str, Any]) -> None:
@@ -47,10 +57,20 @@ class Settings:
         for key, value in changes.items():
             if key not in known:
                 raise errors.InvalidSetting(f"unknown setting {key!r}; known: {sorted(known)}")
-            if not isinstance(value, bool):
-                raise errors.InvalidSetting(f"setting {key!r} takes true or false, not {value!r}")
+            _check_setting(key, value, getattr(self, key))
         for key, value in changes.items():
-            setattr(self, key, value)
+            setattr(self, key, float(value) if key == "bulk_delay_seconds" else value)
+
+
+def _check_setting(key: str, value: Any, current: Any) -> None:
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise errors.InvalidSetting(f"setting {key!r} takes true or false, not {value!r}")
+    elif key == "comment_status_rule":
+        if value not in COMMENT_RULES:
+            raise errors.InvalidSetting(f"{key!r} is one of {list(COMMENT_RULES)}, not {value!r}")
+    elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise errors.InvalidSetting(f"setting {key!r} takes a number ≥ 0, not {value!r}")
 
 
 def _as_datetime(value: datetime | str | None, default: datetime) -> datetime:
@@ -72,14 +92,28 @@ class MagentoInstance:
             input_limits=spec.input_limits,
             integration_as_bearer=spec.integration_as_bearer,
             clamp_past_end_page=spec.clamp_past_end_page,
+            comment_status_rule=spec.comment_status_rule,
+            bulk_delay_seconds=spec.bulk_delay_seconds,
         )
+        if spec.comment_status_rule not in COMMENT_RULES:
+            raise ValueError(f"comment_status_rule is one of {COMMENT_RULES}")
         self.orders: dict[int, dict[str, Any]] = {}
         self._clock = clock
-        self._lock = threading.RLock()
+        self.lock = self._lock = threading.RLock()
         self._admin_tokens: set[str] = set()
         total = max(0, spec.orders_per_day * spec.days)
         self._generator = OrderGenerator(spec.name, spec.seed, total)
         self._seed_history(now, total)
+        luma = load_catalog()
+        ids = self._generator.ids
+        self.attributes = Attributes(ids)
+        self.catalog = Catalog(luma, ids, self.attributes, self.stores, format_date(now))
+        self.prices = PriceBook()
+        sources = list(spec.sources) or default_sources(self.stores)
+        self.inventory = Inventory(self.stores, sources, luma, ids.products)
+        self.actions = OrderActions(self)
+        self.bulk = BulkQueue(self)
+        self.oauth = OAuthVerifier(self.oauth_credentials)
 
     def _seed_history(self, now: datetime, total: int) -> None:
         timeline = random.Random(f"magento:{self.name}:{self.spec.seed}:timeline")
@@ -95,6 +129,47 @@ class MagentoInstance:
 
     def now(self) -> datetime:
         return self._clock().replace(microsecond=0)
+
+    def now_text(self) -> str:
+        return format_date(self.now())
+
+    @property
+    def oauth_credentials(self) -> Credentials | None:
+        """The integration's four OAuth values; None without an integration token."""
+        spec = self.spec
+        if not spec.integration_token:
+            return None
+        return Credentials(
+            consumer_key=spec.oauth_consumer_key or f"{spec.name}-consumer-key",
+            consumer_secret=spec.oauth_consumer_secret or f"{spec.name}-consumer-secret",
+            access_token=spec.integration_token,
+            access_token_secret=spec.oauth_access_token_secret or f"{spec.name}-token-secret",
+        )
+
+    def history_entry(
+        self, order_id: int, status: str | None, comment: str | None, at: str
+    ) -> dict[str, Any]:
+        return self._generator.history(order_id, status, comment, at)
+
+    # -- catalog ---------------------------------------------------------------------------------
+    def product_json(self, product: Product, store_id: int) -> dict[str, Any]:
+        """A product as `GET /V1/products/{sku}` shows it in that store scope, with stock."""
+        out = self.catalog.json(product, store_id)
+        view = self.stores.by_id(store_id)
+        if view is not None and self.spec.price_scope_website:
+            price = self.prices.website_prices.get((product.sku, view.website_id))
+            if price is not None:
+                out["price"] = int(price) if float(price).is_integer() else price
+        if product.type_id == "simple":
+            stock = self.inventory.items.get((product.sku, "default"))
+            out["extension_attributes"]["stock_item"] = {
+                "item_id": product.id,
+                "product_id": product.id,
+                "stock_id": 1,
+                "qty": stock["quantity"] if stock else 0,
+                "is_in_stock": bool(stock and stock["status"] == 1),
+            }
+        return out
 
     # -- orders ----------------------------------------------------------------------------------
     def place_order(

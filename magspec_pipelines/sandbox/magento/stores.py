@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from magspec_pipelines.sandbox.magento import assumed
+from magspec_pipelines.sandbox.magento.groups import DEFAULT_CUSTOMER_GROUPS, CustomerGroupSpec
+
+if TYPE_CHECKING:
+    from magspec_pipelines.sandbox.magento.inventory import SourceSpec
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,19 @@ class InstanceSpec:
     admin_username: str = assumed.DEFAULT_ADMIN_USERNAME
     admin_password: str = assumed.DEFAULT_ADMIN_PASSWORD
     base_url: str = ""  # shown in storeConfigs; defaults to https://<name>.example.com/
+    customer_groups: tuple[CustomerGroupSpec, ...] = DEFAULT_CUSTOMER_GROUPS
+    # MSI sources; empty: `default` plus `<website_code>_warehouse` per website
+    sources: tuple[SourceSpec, ...] = ()
+    msi: bool = True  # False: MSI uninstalled, `/V1/inventory/*` answers 404 (§5)
+    price_scope_website: bool = assumed.PRICE_SCOPE_WEBSITE  # catalog/price/scope (§3.3)
+    custom_statuses: dict[str, str] = field(default_factory=dict)  # status → state (§2.3)
+    comment_status_rule: str = "state"  # "state" | "2.4.7" | "legacy" (§2.4)
+    bulk_delay_seconds: float = 0.0  # async operations run this long after acceptance (§7)
+    # OAuth 1.0a credentials of the integration (§1.3); the access token is integration_token.
+    # Empty: derived from the instance name (`<name>-consumer-key`, ...).
+    oauth_consumer_key: str = ""
+    oauth_consumer_secret: str = ""
+    oauth_access_token_secret: str = ""
 
 
 @dataclass(frozen=True)
