@@ -1,21 +1,19 @@
 """How the Magento client authenticates.
 
-Today: an access token sent as `Authorization: Bearer` (an admin token, or an integration token on
-a shop where "Allow OAuth Access Tokens to be used as standalone Bearer tokens" is on; 2.4.4+ has
-it off by default).
-
-Later: integrations on shops that keep that setting off need OAuth 1.0a request signing with
-HMAC-SHA256 (2.4.4+ rejects HMAC-SHA1). That belongs here as a second `httpx.Auth` subclass,
-`OAuth1Auth(consumer_key, consumer_secret, access_token, access_token_secret)`, signing the
-method, the normalised URL and the query parameters (a JSON body is not signed); `magento_auth`
-then picks it when the tenant's credentials carry the four OAuth values.
+An access token sent as `Authorization: Bearer` (an admin token, or an integration token on a shop
+where "Allow OAuth Access Tokens to be used as standalone Bearer tokens" is on; 2.4.4+ has it off
+by default), or an integration's four OAuth 1.0a credentials signing every request with
+HMAC-SHA256 (2.4.4+ rejects HMAC-SHA1). Both expose `secrets`, the values scrubbed from error text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass
 
 import httpx
+
+from magspec_pipelines.magento.oauth import OAuth1Auth
 
 
 class BearerToken(httpx.Auth):
@@ -30,6 +28,10 @@ class BearerToken(httpx.Auth):
     def secret(self) -> str:
         return self._token
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self._token,)
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
@@ -38,6 +40,29 @@ class BearerToken(httpx.Auth):
         return "BearerToken(***)"
 
 
-def magento_auth(token: str) -> BearerToken:
-    """The auth for a shop's credentials; the place to choose OAuth 1.0a once it exists."""
-    return BearerToken(token)
+@dataclass(frozen=True)
+class OAuthCredentials:
+    """An integration's credentials as the Magento admin shows them after activation."""
+
+    consumer_key: str
+    consumer_secret: str
+    access_token: str
+    access_token_secret: str
+
+    def __repr__(self) -> str:
+        return f"OAuthCredentials(consumer_key={self.consumer_key!r}, ***)"
+
+
+MagentoAuth = BearerToken | OAuth1Auth
+
+
+def magento_auth(credentials: str | OAuthCredentials) -> MagentoAuth:
+    """Bearer for a token, OAuth 1.0a signing for an integration's four credentials."""
+    if isinstance(credentials, OAuthCredentials):
+        return OAuth1Auth(
+            credentials.consumer_key,
+            credentials.consumer_secret,
+            credentials.access_token,
+            credentials.access_token_secret,
+        )
+    return BearerToken(credentials)

@@ -1,169 +1,143 @@
-"""The Magento 2 REST client: the reads the order flow needs, under the shared HTTP policy."""
+"""The Magento 2 REST client: one installation, every endpoint the flows use, under the shared
+HTTP policy. The endpoints live in area modules (orders, catalog, prices, inventory, bulk) that
+this class composes; stores and customer groups are here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
-from magspec_pipelines.http import (
-    CallPolicy,
-    CallStats,
-    CircuitBreaker,
-    CircuitOpen,
-    ClosingClient,
-    HttpPolicyError,
-    RetryPolicy,
-)
-from magspec_pipelines.magento.auth import magento_auth
-from magspec_pipelines.magento.errors import (
-    MagentoError,
-    MagentoTransientError,
-    error_from_response,
-    scrub,
-)
+from magspec_pipelines.http import CallPolicy, CallStats, CircuitBreaker, ClosingClient, RetryPolicy
+from magspec_pipelines.magento.auth import MagentoAuth, OAuthCredentials, magento_auth
+from magspec_pipelines.magento.catalog import CatalogApi
+from magspec_pipelines.magento.errors import MagentoError
+from magspec_pipelines.magento.inventory import InventoryApi
+from magspec_pipelines.magento.orders import OrderApi
+from magspec_pipelines.magento.paging import SearchResult, search_result
+from magspec_pipelines.magento.prices import PriceApi
+from magspec_pipelines.magento.rest import MAX_PAGE_SIZE, Limits, RestCore
 from magspec_pipelines.magento.search import SearchCriteria
 
-# Above this Magento answers 400 when its web API input limits are on (always on in 2.4.3).
-MAX_PAGE_SIZE = 300
+__all__ = ["MAX_PAGE_SIZE", "MagentoClient", "SearchResult"]
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    items: list[dict[str, Any]]
-    total_count: int
-    search_criteria: dict[str, Any] = field(default_factory=dict)
-
-
-class MagentoClient(ClosingClient):
+class MagentoClient(OrderApi, CatalogApi, PriceApi, InventoryApi, ClosingClient):
     """One Magento installation (`base_url` is the shop root; REST lives under `/rest`).
 
-    `store_code` selects the `/rest/<store_code>/V1` scope; None uses the default store.
+    Credentials: an access token (`token`, sent as Bearer) or an integration's OAuth 1.0a
+    credentials (`oauth`, every request signed with HMAC-SHA256), or any `auth`.
+    `store_code` selects the default `/rest/<store_code>/V1` scope (None: `/rest/V1`, the default
+    store view); most calls take a `scope` to target another store view or `all` per call.
     """
 
     def __init__(
         self,
         base_url: str,
-        token: str,
+        token: str | None = None,
         store_code: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 4,
         transport: httpx.BaseTransport | None = None,
         breaker: CircuitBreaker | None = None,
+        *,
+        oauth: OAuthCredentials | None = None,
+        auth: MagentoAuth | None = None,
+        limits: Limits | None = None,
     ) -> None:
-        self._auth = magento_auth(token)
-        scope = f"/{store_code}" if store_code else ""
-        self._rest = f"{base_url.rstrip('/')}/rest{scope}"
-        self._policy = CallPolicy(
+        if sum(x is not None for x in (token, oauth, auth)) != 1:
+            raise ValueError("give exactly one of token, oauth or auth")
+        if auth is None:
+            auth = magento_auth(oauth if oauth is not None else str(token))
+        self._auth = auth
+        self._limits = limits or Limits(concurrency=max_concurrency)
+        policy = CallPolicy(
             retry=retry,
             breaker=breaker or CircuitBreaker(name="magento"),
             max_concurrency=max_concurrency,
         )
         self._http = httpx.Client(
-            auth=self._auth,
+            auth=auth,
             timeout=timeout,
             transport=transport,
             headers={"Accept": "application/json"},
             limits=httpx.Limits(max_connections=max_concurrency),
         )
+        self._core = RestCore(base_url, self._http, policy, auth.secrets, store_code)
+
+    @classmethod
+    def with_admin_login(
+        cls,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """A client on an admin token fetched with `username` and `password` (valid 4 h by
+        default). Shops with two-factor authentication refuse this; use an integration."""
+        with httpx.Client(timeout=timeout, transport=transport) as http:
+            core = RestCore(base_url, http, CallPolicy(retry=retry), (password,))
+            endpoint = "POST /V1/integration/admin/token"
+            token = core.call(
+                "POST",
+                "/V1/integration/admin/token",
+                endpoint,
+                body={"username": username, "password": password},
+                idempotent=True,
+            )
+        if not isinstance(token, str) or not token:
+            raise MagentoError(f"{endpoint}: the answer is not a token", endpoint=endpoint)
+        return cls(base_url, token, timeout=timeout, retry=retry, transport=transport, **kwargs)
 
     @property
     def stats(self) -> CallStats:
-        return self._policy.stats
+        return self._core.policy.stats
 
-    # -- orders ------------------------------------------------------------------------------
-    def search_orders(self, criteria: SearchCriteria) -> SearchResult:
-        body = self._get("/V1/orders", "GET /V1/orders", params=criteria.to_params())
-        return _search_result(body)
+    @property
+    def limits(self) -> Limits:
+        return self._limits
 
-    def iter_orders(self, criteria: SearchCriteria, page_size: int = 100) -> Iterator[dict]:
-        """Every order matching `criteria` once, in `entity_id` order.
-
-        Pages by key (`entity_id gt <last seen>`, sorted `entity_id ASC`) instead of by offset,
-        so orders placed or updated while paging neither repeat nor shift others out of view.
-        The caller's sort orders are replaced: any other order would break the key.
-        """
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-        base = criteria.without_sort().sort("entity_id", "ASC").page(size=page_size, current=1)
-        seen: set[int] = set()
-        last: int | None = None
-        while True:
-            page = base if last is None else base.where("entity_id", "gt", last)
-            items = self.search_orders(page).items
-            highest = last
-            for item in items:
-                entity_id = int(item["entity_id"])
-                highest = entity_id if highest is None else max(highest, entity_id)
-                if entity_id not in seen:
-                    seen.add(entity_id)
-                    yield item
-            # A short page is the last; a page that does not move the key forward means the
-            # server ignored the filter, and asking again would loop for ever.
-            if len(items) < page_size or highest == last:
-                return
-            last = highest
-
-    def get_order(self, entity_id: int) -> dict[str, Any]:
-        return self._get(f"/V1/orders/{int(entity_id)}", "GET /V1/orders/{id}")
-
-    # -- stores ------------------------------------------------------------------------------
+    # -- stores ---------------------------------------------------------------------------------
     def store_views(self) -> list[dict[str, Any]]:
-        return _without_admin(self._get("/V1/store/storeViews", "GET /V1/store/storeViews"))
+        return self._store_list("/V1/store/storeViews")
 
     def websites(self) -> list[dict[str, Any]]:
-        return _without_admin(self._get("/V1/store/websites", "GET /V1/store/websites"))
+        return self._store_list("/V1/store/websites")
 
     def store_groups(self) -> list[dict[str, Any]]:
-        return _without_admin(self._get("/V1/store/storeGroups", "GET /V1/store/storeGroups"))
+        return self._store_list("/V1/store/storeGroups")
 
     def store_configs(self, store_codes: list[str] | None = None) -> list[dict[str, Any]]:
         params = [("storeCodes[]", code) for code in store_codes or []]
-        body = self._get("/V1/store/storeConfigs", "GET /V1/store/storeConfigs", params=params)
-        return _without_admin(body)
+        return self._store_list("/V1/store/storeConfigs", params)
 
-    # -- plumbing ----------------------------------------------------------------------------
-    def _get(self, path: str, endpoint: str, params: list[tuple[str, str]] | None = None) -> Any:
-        request = self._http.build_request("GET", self._rest + path, params=params or None)
-        try:
-            response = self._policy.send(self._http, request, endpoint=endpoint, idempotent=True)
-        except CircuitOpen as exc:
-            raise MagentoTransientError(f"{endpoint}: {exc}", endpoint=endpoint) from exc
-        except HttpPolicyError as exc:
-            raise MagentoTransientError(
-                scrub(f"{endpoint}: {exc}", (self._auth.secret,)), endpoint=endpoint
-            ) from exc
-        if not response.is_success:
-            raise error_from_response(response, endpoint, (self._auth.secret,))
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise MagentoError(
-                f"{endpoint}: HTTP {response.status_code} but the body is not JSON",
-                status=response.status_code,
-                endpoint=endpoint,
-            ) from exc
+    # -- customer groups ------------------------------------------------------------------------
+    def customer_groups(self, criteria: SearchCriteria | None = None) -> SearchResult:
+        """Customer groups (`id`, `code`, ...); tier prices name them by `code`."""
+        criteria = criteria or SearchCriteria()
+        endpoint = "GET /V1/customerGroups/search"
+        body = self._core.call(
+            "GET",
+            "/V1/customerGroups/search",
+            endpoint,
+            params=self._search_params(criteria),
+            idempotent=True,
+        )
+        return search_result(body, endpoint)
+
+    def _store_list(
+        self, path: str, params: list[tuple[str, str]] | None = None
+    ) -> list[dict[str, Any]]:
+        rows = self._core.call("GET", path, f"GET {path}", params=params, idempotent=True)
+        # Magento lists its admin scope (id 0) next to the real websites, groups and store views.
+        if not isinstance(rows, list):
+            raise MagentoError(f"GET {path}: the answer is not a list")
+        return [row for row in rows if int(row.get("id", -1)) != 0]
 
     def __repr__(self) -> str:
-        return f"MagentoClient({self._rest!r})"
-
-
-def _search_result(body: Any) -> SearchResult:
-    if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
-        raise MagentoError("GET /V1/orders: the answer is not a search result")
-    items = body.get("items") or []
-    return SearchResult(
-        items=items,
-        total_count=int(body.get("total_count", len(items))),
-        search_criteria=body.get("search_criteria") or {},
-    )
-
-
-def _without_admin(rows: Any) -> list[dict[str, Any]]:
-    # Magento lists its admin scope (id 0) next to the real websites, groups and store views.
-    if not isinstance(rows, list):
-        raise MagentoError("store listing: the answer is not a list")
-    return [row for row in rows if int(row.get("id", -1)) != 0]
+        return f"MagentoClient({str(self._core)!r})"

@@ -52,6 +52,11 @@ class MagentoTransientError(MagentoError):
     """429, 5xx, timeouts or an open circuit, after retries: try again later."""
 
 
+class MagentoOutcomeUnknown(MagentoTransientError):
+    """A write was sent but its answer was lost: it may have been applied. Look before repeating
+    it (a second `ship` or `invoice` would not be refused)."""
+
+
 def render_phrase(phrase: str, parameters: Any) -> str:
     """Fill `%1`-style (list) or `%name`-style (object) placeholders the way Magento does."""
     if isinstance(parameters, list):

@@ -20,6 +20,7 @@ from magspec_pipelines.magento import (
 )
 from magspec_pipelines.sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec
 from magspec_pipelines.sandbox.server import BackgroundServer
+from magspec_pipelines_tests.clients.schema_hooks import SchemaCheckingTransport
 
 TOKEN = "s3cr3t-integration-token-4711"
 
@@ -35,7 +36,7 @@ def client_for(
     return MagentoClient(
         base_url="http://shop.test/acme",
         token=TOKEN,
-        transport=httpx.MockTransport(handler),
+        transport=SchemaCheckingTransport(httpx.MockTransport(handler)),
         **options,
     )
 
@@ -301,7 +302,13 @@ def magento() -> Iterator[tuple[MagentoSandbox, str]]:
 
 
 def sandbox_client(url: str, instance: str = "acme", token: str = TOKEN) -> MagentoClient:
-    return MagentoClient(base_url=f"{url}/{instance}", token=token, retry=no_wait(), timeout=5.0)
+    return MagentoClient(
+        base_url=f"{url}/{instance}",
+        token=token,
+        retry=no_wait(),
+        timeout=5.0,
+        transport=SchemaCheckingTransport(httpx.HTTPTransport()),
+    )
 
 
 def test_every_sandbox_order_is_read_once_while_new_ones_arrive(
