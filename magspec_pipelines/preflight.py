@@ -184,9 +184,7 @@ def _magento(tenant: Tenant, shops: list[Shop], client: MagentoClient) -> Iterat
                 f"{shop.currency}",
             )
         else:
-            yield Check(
-                "magento", f"shop {shop.code}", Verdict.OK, f"store view {shop.store_code}"
-            )
+            yield Check("magento", f"shop {shop.code}", Verdict.OK, f"store view {shop.store_code}")
     try:
         client.search_orders(SearchCriteria().page(size=1, current=1))
     except MagentoError as exc:

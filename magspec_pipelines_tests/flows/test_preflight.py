@@ -66,9 +66,7 @@ def test_unknown_store_view_and_webshop_name_the_fix(world):
     path = world.tenants_dir / "acme.yaml"
     text = path.read_text().replace("store_code: en", "store_code: eng")
     path.write_text(text.replace('webshop_id: "2"', 'webshop_id: "9"'))
-    failed = {
-        f"{c.system}:{c.subject}": c.message for c in run(world) if c.verdict is Verdict.FAIL
-    }
+    failed = {f"{c.system}:{c.subject}": c.message for c in run(world) if c.verdict is Verdict.FAIL}
     assert set(failed) == {"magento:shop en", "specter:shop en"}
     assert "no store view 'eng'" in failed["magento:shop en"]
     assert "shops[].store_code" in failed["magento:shop en"]
