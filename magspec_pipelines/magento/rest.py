@@ -37,14 +37,16 @@ class Limits:
 
     `batch_size` is the most entities one synchronous array call carries (Magento's input limit is
     20 when on); `async_batch_size` the most one async bulk request carries (5000). Pushes of more
-    than `bulk_threshold` entities go through async bulk instead of synchronous batches
-    (`None`: never). `concurrency` bounds how many batches run at once.
+    than `bulk_threshold` entities go through async bulk instead of synchronous batches;
+    `None` never uses it, for shops whose message-queue consumer (`async.operations.all`) does not
+    run, where bulk operations would never complete. `concurrency` bounds how many batches run
+    at once.
     """
 
     batch_size: int = 20
     async_batch_size: int = 5000
     page_size: int = MAX_PAGE_SIZE
-    bulk_threshold: int | None = None
+    bulk_threshold: int | None = 1000
     concurrency: int = 4
 
     def __post_init__(self) -> None:

@@ -67,6 +67,7 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
             [
                 _view("se", "Svenska", "se", "Sverige"),
                 _view("en", "English", "eu", "Europe", currency="EUR", locale="en_GB"),
+                _view("b2b", "Återförsäljare", "se", "Sverige"),
             ],
             days,
             orders_per_day,
@@ -105,7 +106,7 @@ def _account(tenant: str, sbm_id: str, api_user_id: str, shops: list[str], **kw)
 
 def specter_accounts() -> list[AccountSpec]:
     return [
-        _account("acme", "1001", "7", ["ACME Sverige", "ACME Europe"]),
+        _account("acme", "1001", "7", ["ACME Sverige", "ACME Europe", "ACME Återförsäljare"]),
         _account(
             "fjall", "1002", "3", ["Fjällgården"], missing_articles=_jackets_missing_in_specter()
         ),

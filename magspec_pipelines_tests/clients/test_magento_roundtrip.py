@@ -27,6 +27,7 @@ from magspec_pipelines.magento import (
     Variant,
     custom_attribute,
 )
+from magspec_pipelines.sandbox.luma import load_catalog
 from magspec_pipelines.sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec
 from magspec_pipelines.sandbox.server import BackgroundServer
 from magspec_pipelines_tests.clients.schema_hooks import TOKEN, SchemaCheckingTransport, no_wait
@@ -363,3 +364,19 @@ def test_bulk_push_maps_operations_back_to_skus(
         detailed = client.bulk_detailed_status(submission.bulk_uuid)
         assert len(detailed.operations) == 4
     assert "async bulk POST /V1/products" in checked.checked
+
+
+def test_large_pushes_go_through_async_bulk_by_default(
+    sandbox: tuple[MagentoSandbox, str], checked: SchemaCheckingTransport
+) -> None:
+    """§1.5/§7: more than the default threshold of prices travel as one bulk, not 51 calls."""
+    skus = [p.sku for p in load_catalog().sellable[:1001]]
+    with MagentoClient(f"{sandbox[1]}/acme", TOKEN, transport=checked, retry=no_wait()) as client:
+        before = client.stats.requests
+        result = client.update_base_prices([BasePrice(sku, Decimal("10.5"), 0) for sku in skus])
+        assert result.failed == [] and len(result.bulk) == 1
+        assert client.stats.requests - before == 1
+        status = client.wait_for_bulk(result.bulk[0].bulk_uuid, timeout=10, interval=0.05)
+        assert status.failures(result.bulk[0]) == {}
+        prices = client.base_prices([skus[0], skus[-1]])
+        assert {Decimal(str(p["price"])) for p in prices if p["store_id"] == 0} == {Decimal("10.5")}

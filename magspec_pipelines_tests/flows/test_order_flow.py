@@ -11,7 +11,7 @@ from magspec_pipelines.flows.orders import SPECTER_DOCUMENTS
 from magspec_pipelines.sandbox.scenario import DEMO_SECRETS
 from magspec_pipelines.state import StateStore
 
-WEBSHOP_OF_STORE = {"se": "1", "en": "2"}
+WEBSHOP_OF_STORE = {"se": "1", "en": "2", "b2b": "3"}
 
 
 def sync_all(world, tenant: str, **overrides):
@@ -68,9 +68,9 @@ def test_shop_decides_webshop_currency_and_language(world):
         (sent,) = in_specter[order["increment_id"]]
         assert sent["webshopId"] == WEBSHOP_OF_STORE[code]
         assert sent["currency"] == order["order_currency_code"]
-        assert sent["language"] == {"se": "SE", "en": "EN"}[code]
+        assert sent["language"] == {"se": "SE", "en": "EN", "b2b": "SE"}[code]
         seen_shops.add(code)
-    assert seen_shops == {"se", "en"}
+    assert seen_shops == {"se", "en", "b2b"}
 
 
 def test_second_run_writes_nothing(world):

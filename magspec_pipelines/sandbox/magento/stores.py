@@ -44,7 +44,7 @@ class InstanceSpec:
     orders_per_day: int = 6
     days: int = 7
     seed: int = 1
-    input_limits: bool = False
+    input_limits: bool = True  # on by default here, as Magento 2.4.3 enforced them (§1.5)
     clamp_past_end_page: bool = True
     admin_username: str = assumed.DEFAULT_ADMIN_USERNAME
     admin_password: str = assumed.DEFAULT_ADMIN_PASSWORD
