@@ -11,12 +11,15 @@ import os
 
 import dagster as dg
 
-from magspec_pipelines.flows.order_triggers import build_order_schedule, build_order_sensor
-from magspec_pipelines.flows.orders import build_order_assets, order_job
+from magspec_pipelines.flows import catalog, order_status, orders, pricing
+from magspec_pipelines.flows.common import FlowDefinitions
 from magspec_pipelines.flows.resources import MagspecResource
 from magspec_pipelines.tenancy import Registry, load_registry
 
 log = logging.getLogger("magspec")
+
+# Each flow module contributes its part of the code location.
+FLOW_BUILDERS = (orders.build, catalog.build, pricing.build, order_status.build)
 
 
 def registry_sensor(registry_path: str | None) -> dg.SensorDefinition:
@@ -48,23 +51,15 @@ def build_definitions(
             registry.raise_for_errors()
         for error in registry.errors:
             log.error("tenant registry: %s", error)
-    assets, checks, jobs, sensors, schedules = [], [], [], [registry_sensor(path)], []
-    order_tenants = registry.tenants_with_flow("orders")
-    if order_tenants:
-        order_assets, order_checks = build_order_assets(order_tenants)
-        job = order_job(order_assets)
-        assets += order_assets
-        checks += order_checks
-        jobs.append(job)
-        for tenant in order_tenants:
-            sensors.append(build_order_sensor(tenant, job))
-            schedules.append(build_order_schedule(tenant, job))
+    parts = FlowDefinitions(sensors=[registry_sensor(path)])
+    for build in FLOW_BUILDERS:
+        parts += build(registry)
     return dg.Definitions(
-        assets=assets,
-        asset_checks=checks,
-        jobs=jobs,
-        sensors=sensors,
-        schedules=schedules,
+        assets=parts.assets,
+        asset_checks=parts.asset_checks,
+        jobs=parts.jobs,
+        sensors=parts.sensors,
+        schedules=parts.schedules,
         resources={"magspec": magspec or MagspecResource()},
     )
 

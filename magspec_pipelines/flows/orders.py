@@ -12,6 +12,7 @@ from collections import Counter
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from magspec_pipelines.flows.common import FlowDefinitions
 from magspec_pipelines.flows.order_export import (
     FLOW,
     ExportReport,
@@ -27,7 +28,7 @@ from magspec_pipelines.flows.order_fetch import fetch_day
 from magspec_pipelines.flows.partitions import split_key, tenant_day_partitions
 from magspec_pipelines.flows.resources import MagspecResource
 from magspec_pipelines.state import BindingState
-from magspec_pipelines.tenancy import Tenant
+from magspec_pipelines.tenancy import Registry, Tenant
 
 GROUP = "orders"
 MAGENTO_ORDERS = dg.AssetKey(["orders", "magento_orders"])
@@ -249,4 +250,22 @@ def order_job(assets: list[dg.AssetsDefinition]) -> UnresolvedAssetJobDefinition
         "orders_sync",
         selection=dg.AssetSelection.assets(*assets),
         description="Export a tenant's eligible orders of one day to Specter.",
+    )
+
+
+def build(registry: Registry) -> FlowDefinitions:
+    """The order flow for every tenant (all modes include it): assets, job, sensors, schedules."""
+    from magspec_pipelines.flows.order_triggers import build_order_schedule, build_order_sensor
+
+    tenants = registry.tenants_with_flow("orders")
+    if not tenants:
+        return FlowDefinitions()
+    assets, checks = build_order_assets(tenants)
+    job = order_job(assets)
+    return FlowDefinitions(
+        assets=assets,
+        asset_checks=checks,
+        jobs=[job],
+        sensors=[build_order_sensor(t, job) for t in tenants],
+        schedules=[build_order_schedule(t, job) for t in tenants],
     )

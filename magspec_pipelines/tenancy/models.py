@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from magspec_pipelines.tenancy.catalog import CatalogSettings
 from magspec_pipelines.tenancy.modes import FLOWS_BY_MODE, Flow, Mode
+from magspec_pipelines.tenancy.order_status import OrderStatusSettings
+from magspec_pipelines.tenancy.pricing import PricingSettings
 from magspec_pipelines.tenancy.validators import (
     CODE,
     CURRENCY,
@@ -195,6 +198,12 @@ class Shop(_Model):
     timezone: str | None = None
     magento: MagentoInstallation | None = None
     stock_site_id: IdText | None = None
+    # Specter price list whose prices are this shop's base prices (None: the article's price).
+    price_list_id: IdText | None = None
+    # MSI source this shop's stock goes to; None: the legacy stock item (`default` source).
+    stock_source: str | None = None
+    # Whether the shop's catalog prices include VAT (Magento's tax/calculation/price_includes_tax).
+    prices_include_tax: bool = False
 
     @field_validator("code", "store_code", "website")
     @classmethod
@@ -222,7 +231,7 @@ class Shop(_Model):
             )
         return value
 
-    @field_validator("webshop_id", "stock_site_id")
+    @field_validator("webshop_id", "stock_site_id", "price_list_id")
     @classmethod
     def _ids(cls, value: str | None) -> str | None:
         return None if value is None else check_digits(value, "Specter id")
@@ -304,6 +313,9 @@ class Tenant(_Model):
     shops: list[Shop] = Field(min_length=1)
     orders: OrderSettings
     cron: CronSettings = Field(default_factory=lambda: CronSettings())
+    catalog: CatalogSettings = Field(default_factory=lambda: CatalogSettings())
+    pricing: PricingSettings = Field(default_factory=lambda: PricingSettings())
+    order_status: OrderStatusSettings = Field(default_factory=lambda: OrderStatusSettings())
     plugins: list[str] = Field(default_factory=list)
 
     @field_validator("id")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, inspect
 from sqlalchemy.exc import IntegrityError
 
+from magspec_pipelines import state
 from magspec_pipelines.state import (
     BindingNotFound,
     BindingState,
@@ -17,6 +19,12 @@ from magspec_pipelines.state import (
     StateStore,
 )
 from magspec_pipelines.state.schema import order_bindings
+
+# The newest migration: the one every upgrade must end at.
+HEAD_REVISION = max(
+    p.name.split("_")[0]
+    for p in (Path(state.__file__).parent / "migrations" / "versions").glob("[0-9]*.py")
+)
 
 DAY = date(2026, 11, 2)
 
@@ -49,7 +57,7 @@ def test_upgrade_is_idempotent_and_creates_the_tables(state_url: str) -> None:
         store.upgrade()
         _begin(store)
         store.upgrade()  # a second upgrade must neither fail nor touch the data
-        assert store.current_revision() == "0001"
+        assert store.current_revision() == HEAD_REVISION
         tables = set(inspect(store.engine).get_table_names())
         assert {"order_bindings", "watermarks", "parked_records", "fingerprints"} <= tables
         assert store.order_binding("acme", "se", 1001) is not None
@@ -317,6 +325,6 @@ def test_concurrent_first_upgrades_create_the_schema_once(state_url: str) -> Non
     assert errors == []
     store = StateStore.from_url(state_url)
     try:
-        assert store.current_revision() == "0001"
+        assert store.current_revision() == HEAD_REVISION
     finally:
         store.dispose()
