@@ -11,15 +11,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import httpx
 import pytest
 
 from magspec_pipelines.definitions import build_definitions
 from magspec_pipelines.flows.order_triggers import OrderCursor, evaluate_new_orders
 from magspec_pipelines.flows.partitions import tenant_day_key
 from magspec_pipelines.flows.resources import MagspecResource
+from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.sandbox.scenario import DEMO_SECRETS, DemoWorld, build_world
 from magspec_pipelines.sandbox.server import BackgroundServer
 from magspec_pipelines.tenancy import load_registry
+from magspec_pipelines_tests.clients.schema_hooks import SchemaCheckingTransport
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -80,6 +83,20 @@ def write_tenants(target: Path, magento_url: str, specter_url: str) -> Path:
         text = re.sub(r"http://127\.0\.0\.1:8782", specter_url, text)
         (target / source.name).write_text(text, encoding="utf-8")
     return target
+
+
+@pytest.fixture(autouse=True)
+def magento_exchanges_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request a flow sends to the Magento sandbox and every answer it gets is validated
+    against Adobe's 2.4.8 schema, as in the client tests."""
+    original = MagentoClient.__init__
+
+    def init(self, *args, **kwargs):
+        if kwargs.get("transport") is None:
+            kwargs["transport"] = SchemaCheckingTransport(httpx.HTTPTransport())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MagentoClient, "__init__", init)
 
 
 @pytest.fixture
