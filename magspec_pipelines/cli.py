@@ -162,6 +162,22 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_callbacks(args: argparse.Namespace) -> int:
+    """Serve the receiver of Specter's callbacks; events are staged for the order-status flow."""
+    import uvicorn
+
+    from magspec_pipelines.flows.callbacks_app import build_callback_app
+    from magspec_pipelines.tenancy import load_registry
+
+    registry = load_registry(str(_tenants_dir(args.dir)))
+    for error in registry.errors:
+        print(f"registry error (tenant left out): {error}")
+    app = build_callback_app(registry, _state())
+    print(f"Specter callbacks: http://{args.host}:{args.port}/specter/<tenant>/<kind>")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def _state():
     from magspec_pipelines.state import StateStore
 
@@ -226,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("tenant")
     pre.add_argument("--dir", help="registry folder (default: ./tenants)")
     pre.set_defaults(func=cmd_preflight)
+
+    callbacks = sub.add_parser("callbacks", help="serve the receiver of Specter's callbacks")
+    callbacks.add_argument("--host", default="127.0.0.1")
+    callbacks.add_argument("--port", type=int, default=8783)
+    callbacks.add_argument("--dir", help="registry folder (default: ./tenants)")
+    callbacks.set_defaults(func=cmd_callbacks)
 
     parked = sub.add_parser("parked", help="records that could not be synced")
     psub = parked.add_subparsers(dest="action", required=True)

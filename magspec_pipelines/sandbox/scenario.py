@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from magspec_pipelines.sandbox.luma import load_catalog
 from magspec_pipelines.sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec
 from magspec_pipelines.sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
+from magspec_pipelines.sandbox.specter.accounts import PriceListSpec, default_price_lists
 
 MAGENTO_PORT = 8781
 SPECTER_PORT = 8782
@@ -104,9 +106,22 @@ def _account(tenant: str, sbm_id: str, api_user_id: str, shops: list[str], **kw)
     )
 
 
+def _acme_price_lists() -> tuple[PriceListSpec, ...]:
+    # ACME's English shop sells in euro from a list of its own; the base and retailer lists
+    # stay in SEK. Prices in the euro list are a tenth of the SEK price (Luma's SEK ×10).
+    euro = PriceListSpec("3", "Europa EUR", percent=Decimal(10), currency="EUR")
+    return (*default_price_lists(), euro)
+
+
 def specter_accounts() -> list[AccountSpec]:
     return [
-        _account("acme", "1001", "7", ["ACME Sverige", "ACME Europe", "ACME Återförsäljare"]),
+        _account(
+            "acme",
+            "1001",
+            "7",
+            ["ACME Sverige", "ACME Europe", "ACME Återförsäljare"],
+            price_lists=_acme_price_lists(),
+        ),
         _account(
             "fjall", "1002", "3", ["Fjällgården"], missing_articles=_jackets_missing_in_specter()
         ),

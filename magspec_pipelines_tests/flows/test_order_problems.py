@@ -17,6 +17,7 @@ def _today_orders(world, count: int = 3) -> list[dict]:
     return [shop.place_order(store_code="se", status="processing") for _ in range(count)]
 
 
+@pytest.mark.malformed_magento
 def test_bad_orders_are_parked_and_the_others_go_through(world, state_url):
     good = _today_orders(world)
     day = world.day_of(good[0])

@@ -1,0 +1,85 @@
+"""What a catalog sync did, for the run's metadata: per unit, per shop, and in total."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from magspec_pipelines.domain.catalog import ParkedArticle
+
+T = TypeVar("T")
+RESULTS = ("created", "updated", "unchanged", "parked", "failed")
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    """One unit (configurable with children, simple product, or article) and what happened."""
+
+    key: str
+    result: str
+    skus: tuple[str, ...] = ()
+    drift: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class ShopReport:
+    counts: Counter = field(default_factory=Counter)
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: self.counts.get(name, 0) for name in RESULTS}
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+@dataclass
+class SyncReport:
+    full: bool
+    dry_run: bool
+    counts: Counter = field(default_factory=Counter)
+    shops: dict[str, ShopReport] = field(default_factory=dict)
+    outcomes: list[UnitOutcome] = field(default_factory=list)
+    parked: list[ParkedArticle] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    total_units: int = 0
+    progress: tuple[int, int] | None = None
+    resumed_from: str | None = None
+    previously_done: int = 0
+    clients: list[Any] = field(default_factory=list)
+
+    def shop(self, code: str) -> ShopReport:
+        return self.shops.setdefault(code, ShopReport())
+
+    def add(self, outcome: UnitOutcome, shops: Sequence[str]) -> None:
+        self.outcomes.append(outcome)
+        self.counts[outcome.result] += 1
+        for code in shops:
+            self.shop(code).counts[outcome.result] += 1
+
+    @property
+    def written(self) -> int:
+        return self.counts["created"] + self.counts["updated"]
+
+    @property
+    def repaired(self) -> list[UnitOutcome]:
+        """Units whose target had drifted from what was last written, and were put right."""
+        return [o for o in self.outcomes if o.result == "updated" and o.drift]
+
+    @property
+    def failed(self) -> list[UnitOutcome]:
+        return [o for o in self.outcomes if o.result == "failed"]
+
+    def summary(self) -> dict[str, int]:
+        counts = {name: self.counts.get(name, 0) for name in RESULTS}
+        counts["parked"] = len(self.parked)
+        return counts

@@ -1,0 +1,324 @@
+"""Specter leads (`erp`): the staged article register → Magento products, per installation.
+
+Dagster-free. One unit is written together: a configurable with its children, or one simple
+product. A delta run writes the units whose wanted state changed (fingerprint per unit and
+installation); a full run (initial sync, nightly compare) reads Magento back for every unit,
+writes only what differs, reports the drift it repaired, and records its progress chunk by
+chunk so that an interrupted run resumes instead of starting again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from magspec_pipelines.domain.catalog import CatalogPlan, ParkedArticle
+from magspec_pipelines.flows.catalog_results import (
+    RESULTS,
+    SyncReport,
+    UnitOutcome,
+    chunked,
+)
+from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.errors import MagentoError
+from magspec_pipelines.magento.models import Variant
+from magspec_pipelines.magento.search import SearchCriteria
+from magspec_pipelines.mapping.article_grouping import group_articles
+from magspec_pipelines.mapping.articles import (
+    ProductUnit,
+    article_from_json,
+    product_drift,
+    product_payload,
+    unit_for_group,
+    unit_for_simple,
+)
+from magspec_pipelines.state import StateStore
+from magspec_pipelines.state.catalog import CatalogState
+from magspec_pipelines.tenancy import Shop, Tenant
+
+FLOW = "products_to_magento"
+ENTITY = "product_unit"
+# Magento's page size limit while input limits are on.
+READ_PAGE = 300
+
+
+@dataclass
+class Installation:
+    key: str
+    shops: list[Shop]
+
+    @property
+    def target(self) -> str:
+        return f"magento:{self.shops[0].code}"
+
+
+def installations(tenant: Tenant) -> list[Installation]:
+    """Shops grouped by the Magento installation they live in."""
+    by_url: dict[str, list[Shop]] = defaultdict(list)
+    for shop in tenant.shops:
+        by_url[tenant.magento_for(shop).base_url].append(shop)
+    return [Installation(url, shops) for url, shops in by_url.items()]
+
+
+def build_plan(
+    tenant: Tenant,
+    catalog: CatalogState,
+    *,
+    tenant_file: str,
+    mapping_rows: Sequence[dict[str, str]] = (),
+) -> CatalogPlan:
+    # The order flow's pseudo articles (freight, discount) are not products.
+    pseudo = {tenant.orders.shipping_article, tenant.orders.discount_article}
+    articles = [
+        article_from_json(data)
+        for no, data in catalog.articles(tenant.id).items()
+        if no not in pseudo
+    ]
+    return group_articles(
+        articles, tenant.catalog.grouping, tenant_file=tenant_file, mapping_rows=mapping_rows
+    )
+
+
+@dataclass
+class _Context:
+    client: MagentoClient
+    installation: Installation
+    website_ids: dict[str, int]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # A full run reads the whole catalog once (a few pages) instead of searching per chunk.
+    everything: dict[str, dict[str, Any]] | None = None
+
+    def products(self, skus: list[str]) -> dict[str, dict[str, Any]]:
+        if self.everything is not None:
+            return {s: self.everything[s] for s in skus if s in self.everything}
+        criteria = SearchCriteria().where("sku", "in", skus)
+        found = self.client.iter_products(criteria, page_size=READ_PAGE, scope="all")
+        return {str(p.get("sku")): p for p in found}
+
+    def read_all(self) -> None:
+        found = self.client.iter_products(SearchCriteria(), page_size=READ_PAGE, scope="all")
+        self.everything = {str(p.get("sku")): p for p in found}
+
+    def label_map(self, code: str) -> dict[str, str]:
+        if code not in self.labels:
+            rows = self.client.attribute_options(code)
+            self.labels[code] = {str(r.get("value")): str(r.get("label")) for r in rows}
+        return self.labels[code]
+
+
+class ProductsToMagento:
+    """Brings one tenant's plan to each of its Magento installations."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        state: StateStore,
+        make_client: Callable[[Shop], MagentoClient],
+        *,
+        tenant_file: str,
+    ) -> None:
+        self.tenant = tenant
+        self.state = state
+        self.catalog = CatalogState(state)
+        self.make_client = make_client
+        self.tenant_file = tenant_file
+
+    def sync(
+        self,
+        plan: CatalogPlan,
+        *,
+        full: bool,
+        dry_run: bool = False,
+        chunk_size: int | None = None,
+        on_chunk: Callable[[SyncReport], None] | None = None,
+    ) -> SyncReport:
+        report = SyncReport(full=full, dry_run=dry_run)
+        self._park(plan.parked, report, dry_run)
+        chunk = chunk_size or self.tenant.catalog.initial_sync.chunk_size
+        for inst in installations(self.tenant):
+            try:
+                self._sync_installation(inst, plan, report, full, dry_run, chunk, on_chunk)
+            except MagentoError as exc:
+                # One installation (or shop) failing does not stop the others.
+                for shop in inst.shops:
+                    report.shop(shop.code).error = f"{type(exc).__name__}: {exc}"
+        return report
+
+    # -- parking --------------------------------------------------------------------------------
+
+    def _park(self, parked: Sequence[ParkedArticle], report: SyncReport, dry_run: bool) -> None:
+        report.parked.extend(parked)
+        if dry_run:
+            return
+        keys = {p.key for p in parked}
+        for p in parked:
+            self.state.park(
+                self.tenant.id,
+                FLOW,
+                p.key,
+                reason=p.reason,
+                fix_path=p.fix,
+                payload={"article_no": p.key},
+            )
+        for held in self.state.parked(self.tenant.id, FLOW):
+            if held.entity_key not in keys and not held.entity_key.startswith("unit:"):
+                self.state.resolve_parked(self.tenant.id, FLOW, held.entity_key)
+
+    # -- one installation -----------------------------------------------------------------------
+
+    def _sync_installation(
+        self,
+        inst: Installation,
+        plan: CatalogPlan,
+        report: SyncReport,
+        full: bool,
+        dry_run: bool,
+        chunk_size: int,
+        on_chunk: Callable[[SyncReport], None] | None,
+    ) -> None:
+        client = self.make_client(inst.shops[0])
+        report.clients.append(client)
+        sites = {str(w.get("code")): int(w["id"]) for w in client.websites()}
+        website_ids: dict[str, int] = {}
+        for shop in inst.shops:
+            if shop.website in sites:
+                website_ids[shop.code] = sites[shop.website]
+            else:
+                report.shop(shop.code).error = (
+                    f"Magento has no website {shop.website!r}; fix: {self.tenant_file}: "
+                    f"shops.{shop.code}.website"
+                )
+        ctx = _Context(client, inst, website_ids)
+        include_tax = inst.shops[0].prices_include_tax
+        units = sorted(
+            [unit_for_group(g, include_tax) for g in plan.groups]
+            + [unit_for_simple(a, include_tax) for a in plan.simples],
+            key=lambda u: u.key,
+        )
+        sites_wanted = sorted(set(website_ids.values()))
+        prints = {u.key: u.fingerprint(sites_wanted) for u in units}
+        stored = self.state.fingerprints(self.tenant.id, ENTITY, inst.target)
+        progress = None
+        if full:
+            flow = f"{FLOW}:{inst.target}"
+            progress = self.catalog.open_sync(self.tenant.id, flow, dry_run)
+            if progress is None:
+                progress = self.catalog.begin_sync(
+                    self.tenant.id, flow, dry_run=dry_run, total=len(units)
+                )
+            else:
+                report.resumed_from = progress.cursor
+                report.previously_done = progress.done
+                for name, n in progress.counts.items():
+                    report.counts[name] += n
+                self.catalog.record_progress(progress, resumed=True)
+            todo = [u for u in units if u.key > progress.cursor]
+            report.total_units += len(units)
+        else:
+            todo = [u for u in units if stored.get(u.key) != prints[u.key]]
+            report.total_units += len(units)
+            report.counts["unchanged"] += len(units) - len(todo)
+            for shop in inst.shops:
+                report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
+        if full and todo:
+            ctx.read_all()
+        for part in chunked(todo, chunk_size):
+            outcomes = self._sync_chunk(ctx, part, sites_wanted, dry_run)
+            failed_at = next((i for i, o in enumerate(outcomes) if o.result == "failed"), None)
+            finished = part if failed_at is None else part[:failed_at]
+            written = {}
+            for unit, outcome in zip(part, outcomes, strict=True):
+                report.add(outcome, [s.code for s in inst.shops])
+                if outcome.result in ("created", "updated", "unchanged"):
+                    written[unit.key] = prints[unit.key]
+            if not dry_run:
+                self.state.set_fingerprints(self.tenant.id, ENTITY, inst.target, written)
+            if progress is not None and finished:
+                # The cursor never passes a failed unit: the resumed run starts with it.
+                progress.done += len(finished)
+                progress.cursor = finished[-1].key
+                done_outcomes = outcomes[: len(finished)]
+                progress.counts = dict(
+                    Counter(o.result for o in done_outcomes) + _counter(progress)
+                )
+                self.catalog.record_progress(progress)
+                report.progress = (progress.done, progress.total)
+            if on_chunk is not None:
+                on_chunk(report)
+            if failed_at is not None and progress is not None:
+                return
+        if progress is not None:
+            progress.finished = True
+            self.catalog.record_progress(progress)
+            report.progress = (progress.done, progress.total)
+
+    def _sync_chunk(
+        self, ctx: _Context, units: list[ProductUnit], sites: list[int], dry_run: bool
+    ) -> list[UnitOutcome]:
+        actual = ctx.products([sku for u in units for sku in u.skus])
+        child_ids = {sku: int(p["id"]) for sku, p in actual.items() if p.get("id") is not None}
+        outcomes = []
+        for unit in units:
+            missing = [p.sku for p in unit.products if p.sku not in actual]
+            drift: list[str] = []
+            for wanted in unit.products:
+                if wanted.sku in actual:
+                    labels = {code: ctx.label_map(code) for code in wanted.options}
+                    found = product_drift(
+                        wanted,
+                        actual[wanted.sku],
+                        labels=labels,
+                        child_ids=child_ids,
+                        website_ids=sites,
+                    )
+                    drift.extend(f"{wanted.sku}: {d}" for d in found)
+            if not missing and not drift:
+                outcomes.append(UnitOutcome(unit.key, "unchanged", unit.skus))
+                continue
+            result = "created" if unit.products[0].sku in missing else "updated"
+            outcome = UnitOutcome(unit.key, result, unit.skus, drift=drift, created=missing)
+            if not dry_run:
+                try:
+                    self._write(ctx, unit, actual, sites)
+                except MagentoError as exc:
+                    outcome = UnitOutcome(
+                        unit.key, "failed", unit.skus, reason=f"{type(exc).__name__}: {exc}"
+                    )
+            outcomes.append(outcome)
+        return outcomes
+
+    def _write(
+        self, ctx: _Context, unit: ProductUnit, actual: dict[str, Any], sites: list[int]
+    ) -> None:
+        set_id = self.tenant.catalog.attribute_set_id
+
+        def payload(wanted) -> dict[str, Any]:
+            return product_payload(
+                wanted,
+                create=wanted.sku not in actual,
+                attribute_set_id=set_id,
+                website_ids=sites,
+            )
+
+        if unit.group is not None:
+            parent, *children = unit.products
+            variants = [Variant(product=payload(c), options=dict(c.options)) for c in children]
+            ctx.client.save_configurable(payload(parent), variants)
+        else:
+            ctx.client.save_product(payload(unit.products[0]))
+        for wanted in unit.products:
+            have = actual.get(wanted.sku)
+            if have is None:
+                continue
+            present = {
+                int(w) for w in (have.get("extension_attributes") or {}).get("website_ids") or []
+            }
+            for site in sites:
+                if site not in present:
+                    ctx.client.assign_website(wanted.sku, site)
+
+
+def _counter(progress) -> Counter:
+    return Counter({k: v for k, v in progress.counts.items() if k in RESULTS})

@@ -1,0 +1,90 @@
+"""What starts the order status flow: a sensor per tenant and a schedule per tenant.
+
+The sensor drains the tenant's order change queue into the state store (staging is durable and
+de-duplicated, so a tick and a run draining at the same time lose nothing and stage nothing
+twice) and asks for a run when staged events wait, from the queue or from callbacks. The run key
+is built from the waiting events, so a repeated tick over the same events starts one run.
+The schedule (`cron.order_status`) runs the tenant's partition regardless, as a safety net.
+"""
+
+import hashlib
+from datetime import UTC, datetime
+
+import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+from magspec_pipelines.flows.resources import MagspecResource
+from magspec_pipelines.flows.status_stage import stage_queue
+from magspec_pipelines.state.order_status import OrderStatusState
+from magspec_pipelines.tenancy import Tenant
+
+SENSOR_INTERVAL_SECONDS = 60
+TENANT_TAG = "magspec/tenant"
+
+
+def evaluate_status_sensor(
+    tenant: Tenant, magspec: MagspecResource
+) -> tuple[dg.RunRequest | None, str]:
+    """One sensor tick without Dagster's context: (the run request or None, what it saw)."""
+    state = OrderStatusState(magspec.state)
+    specter = magspec.specter(tenant)
+    try:
+        staged = stage_queue(tenant, specter, state)
+    finally:
+        specter.close()
+    waiting = state.pending_events(tenant.id)
+    seen = f"{staged.items} change(s) drained, {len(waiting)} event(s) waiting"
+    if not waiting:
+        return None, seen
+    digest = hashlib.sha1(",".join(str(e.id) for e in waiting).encode()).hexdigest()[:16]
+    request = dg.RunRequest(
+        run_key=f"order_status:{tenant.id}:{digest}",
+        partition_key=tenant.id,
+        tags={TENANT_TAG: tenant.id, "magspec/trigger": "order events"},
+    )
+    return request, seen
+
+
+def build_status_sensor(tenant: Tenant, job: UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+    @dg.sensor(
+        name=f"order_status_{tenant.id}",
+        job=job,
+        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Specter order events of {tenant.name} (queue and callbacks) → a run.",
+        tags={TENANT_TAG: tenant.id},
+    )
+    def _sensor(context: dg.SensorEvaluationContext, magspec: MagspecResource):
+        request, seen = evaluate_status_sensor(tenant, magspec)
+        if request is None:
+            return dg.SensorResult(skip_reason=seen)
+        return dg.SensorResult(run_requests=[request])
+
+    return _sensor
+
+
+def build_status_schedule(
+    tenant: Tenant, job: UnresolvedAssetJobDefinition
+) -> dg.ScheduleDefinition | None:
+    cron = tenant.cron.order_status
+    if cron is None:
+        return None
+
+    @dg.schedule(
+        name=f"order_status_safety_net_{tenant.id}",
+        cron_schedule=cron,
+        job=job,
+        execution_timezone=tenant.timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description=f"Drains and applies {tenant.name}'s Specter order events on a schedule.",
+        tags={TENANT_TAG: tenant.id},
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        moment = context.scheduled_execution_time or datetime.now(UTC)
+        return dg.RunRequest(
+            run_key=f"order_status:{tenant.id}:{moment.isoformat()}",
+            partition_key=tenant.id,
+            tags={TENANT_TAG: tenant.id, "magspec/trigger": "schedule"},
+        )
+
+    return _schedule
