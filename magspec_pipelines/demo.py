@@ -76,17 +76,117 @@ def _has(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> bool:
     return any(event.asset_key == key for event in result.get_asset_materialization_events())
 
 
+# The first sync of each tenant, in the order a new tenant goes live: the catalog (an order
+# needs its articles), prices and stock, then orders; then what Specter's staff do to some of them,
+# which the status flow brings back to Magento.
+FIRST_SYNC = (
+    ("products_to_magento", "catalog_products_to_magento", {"mode": "full"}),
+    ("products_to_specter", "catalog_products_to_specter", {"mode": "full"}),
+    ("prices", "prices_sync", {"compare": True}),
+    ("price_lists", "price_lists_sync", {"compare": True}),
+    ("stock", "stock_sync", {"compare": True}),
+)
+SHOWN = (
+    "created",
+    "updated",
+    "unchanged",
+    "repaired",
+    "parked",
+    "failed",
+    "events",
+    "done",
+    "already done",
+)
+DELIVERED_IN_DEMO = 2
+
+
+@dataclass
+class FlowRun:
+    tenant: str
+    flow: str
+    success: bool
+    numbers: Counter
+
+    def line(self) -> str:
+        shown = ", ".join(f"{k} {self.numbers[k]}" for k in SHOWN if self.numbers.get(k))
+        state = "ok" if self.success else "FAILED"
+        return f"{self.tenant:8} {self.flow:20} {state:6} {shown or 'nothing to do'}"
+
+
+def _op_config(job: dg.JobDefinition, values: dict) -> dict:
+    """`values` for every op of the job whose config has those fields."""
+    ops = {}
+    for node in job.graph.nodes:
+        field = node.definition.config_field
+        fields = getattr(field.config_type, "fields", {}) if field else {}
+        chosen = {k: v for k, v in values.items() if k in fields}
+        if chosen:
+            ops[node.name] = {"config": chosen}
+    return ops
+
+
+def run_flow(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    tenant_id: str,
+    flow: str,
+    job_name: str,
+    values: dict,
+) -> FlowRun:
+    job = defs.resolve_job_def(job_name)
+    result = job.execute_in_process(
+        partition_key=tenant_id,
+        instance=instance,
+        tags={"magspec/tenant": tenant_id},
+        raise_on_error=False,
+        run_config={**QUIET, "ops": _op_config(job, values)},
+    )
+    numbers: Counter = Counter()
+    for event in result.get_asset_materialization_events():
+        for key, value in event.materialization.metadata.items():
+            if key in SHOWN and isinstance(value, dg.IntMetadataValue):
+                numbers[key] += value.value
+    return FlowRun(tenant_id, flow, result.success, numbers)
+
+
+def staff_deliver(world, tenant) -> list[str]:
+    """What a warehouse does in Specter: deliver a few of the tenant's orders with tracking."""
+    account = world.specter.account(tenant.specter.sbm_id)
+    delivered = []
+    for order_no in sorted(account.orders)[:DELIVERED_IN_DEMO]:
+        account.deliver(order_no, tracking_no=f"DEMO{order_no}SE", delivery_method="PN")
+        delivered.append(order_no)
+    return delivered
+
+
 def run_demo(world) -> int:
     from magspec_pipelines.definitions import build_definitions
 
     defs = build_definitions()
     magspec = MagspecResource()
     instance = dg.DagsterInstance.get()
-    tenants = sorted(magspec.registry.tenants_with_flow("orders"), key=lambda t: t.id)
+    all_tenants = sorted(magspec.registry.tenants.values(), key=lambda t: t.id)
+    flow_runs = []
+    for tenant in all_tenants:
+        for flow, job_name, values in FIRST_SYNC:
+            if flow in tenant.flows:
+                print(f"{tenant.id}: {flow}", flush=True)
+                flow_runs.append(run_flow(defs, instance, tenant.id, flow, job_name, values))
+    tenants = [t for t in all_tenants if "orders" in t.flows]
     summaries = [sync_tenant(defs, instance, t.id, magspec) for t in tenants]
+    for tenant in all_tenants:
+        if "order_status" in tenant.flows:
+            delivered = staff_deliver(world, tenant)
+            print(f"{tenant.id}: Specter staff delivered orders {', '.join(delivered)}", flush=True)
+            flow_runs.append(
+                run_flow(defs, instance, tenant.id, "order_status", "order_status_sync", {})
+            )
 
+    print("\ntenant   flow                 run    what it did")
+    for run in flow_runs:
+        print(run.line())
     print()
-    print("tenant   runs  read  created  skipped  parked  failed  document")
+    print("orders   runs  read  created  skipped  parked  failed  document")
     for s in summaries:
         print(s.line())
     for s in summaries:
@@ -104,7 +204,7 @@ def run_demo(world) -> int:
             for a in ("1001", "1002", "1003")
         )
     )
-    failed = sum(s.failed_runs for s in summaries)
+    failed = sum(s.failed_runs for s in summaries) + sum(not r.success for r in flow_runs)
     if failed:
         print(f"\n{failed} run(s) failed: open the Dagster UI (`magspec dev`) to inspect them.")
     return 1 if failed or magspec.registry.errors else 0
