@@ -373,6 +373,7 @@ class Tenant(_Model):
                 else:
                     continue
                 problems.append((("shops", i, "webshop_id"), why))
+        problems += self.pricing.shop_problems([s.code for s in self.shops])
         if problems:
             raise FieldProblems(problems)
         return self

@@ -303,3 +303,23 @@ def test_cron_is_per_flow_with_a_default_for_orders(write_tenant) -> None:
     assert registry.tenant("acme").cron_for("stock") is None
     (error,) = registry.errors
     assert error.path == "cron.stok" and "stock" in error.message
+
+
+def test_a_tier_price_list_naming_an_unknown_shop_is_an_error(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    from magspec_pipelines.tenancy import load_registry
+
+    folder = tmp_path / "tenants"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "tenants", folder)
+    path = folder / "acme.yaml"
+    text = path.read_text()
+    anchor = "      customer_group: Retailer\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor + "      shops: [se, xx]\n", 1))
+    registry = load_registry(folder)
+    assert "acme" not in registry.tenants
+    (error,) = [e for e in registry.errors if "acme" in str(e)]
+    assert "pricing.tier_prices[0].shops[1]" in str(error)
+    assert "'xx' is not a shop of this tenant" in str(error)
