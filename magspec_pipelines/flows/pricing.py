@@ -59,69 +59,64 @@ def _finish(context: dg.AssetExecutionContext, report: SyncReport, extra: dict) 
     return dg.Output(None, metadata=metadata)
 
 
+def _price_asset(
+    key: dg.AssetKey, engine_class: type, description: str, partitions: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
+    """A price asset: one engine run for the partition's tenant, reported the same way."""
+
+    @dg.asset(
+        key=key,
+        partitions_def=partitions,
+        group_name="pricing",
+        kinds={"magento"},
+        description=description,
+    )
+    def _asset(
+        context: dg.AssetExecutionContext, config: PricingRunConfig, magspec: MagspecResource
+    ) -> dg.Output:
+        tenant = magspec.tenant(context.partition_key)
+        engine = engine_class(
+            tenant,
+            magspec.state,
+            magspec.specter(tenant),
+            magspec.magento,
+            config_path=_config_path(magspec, tenant),
+            registry_dir=magspec.registry.path,
+        )
+        report = engine.run(compare=config.compare)
+        return _finish(context, report, {"compare": config.compare})
+
+    return _asset
+
+
 def build_assets(registry: Registry) -> tuple[list, list]:
     assets, checks = [], []
     price_tenants = registry.tenants_with_flow("prices")
     tier_tenants = registry.tenants_with_flow("price_lists")
     stock_tenants = registry.tenants_with_flow("stock")
 
-    if price_tenants:
-        partitions = tenant_partitions(price_tenants)
-
-        @dg.asset(
-            key=BASE_PRICES,
-            partitions_def=partitions,
-            group_name="pricing",
-            kinds={"magento"},
-            description="Each shop's base price per article from its Specter price list, in its "
-            "currency, VAT added where the shop's prices include it; only changes are written.",
-        )
-        def base_prices(
-            context: dg.AssetExecutionContext, config: PricingRunConfig, magspec: MagspecResource
-        ) -> dg.Output:
-            tenant = magspec.tenant(context.partition_key)
-            engine = BasePriceSync(
-                tenant,
-                magspec.state,
-                magspec.specter(tenant),
-                magspec.magento,
-                config_path=_config_path(magspec, tenant),
-                registry_dir=magspec.registry.path,
-            )
-            report = engine.run(compare=config.compare)
-            return _finish(context, report, {"compare": config.compare})
-
-        assets.append(base_prices)
-        checks.append(prices_check(BASE_PRICES, partitions))
-
-    if tier_tenants:
-        partitions = tenant_partitions(tier_tenants)
-
-        @dg.asset(
-            key=TIER_PRICES,
-            partitions_def=partitions,
-            group_name="pricing",
-            kinds={"magento"},
-            description="Mapped Specter price lists as tier prices of their customer groups, per "
-            "website; tiers of groups magspec does not manage are left alone.",
-        )
-        def tier_prices(
-            context: dg.AssetExecutionContext, config: PricingRunConfig, magspec: MagspecResource
-        ) -> dg.Output:
-            tenant = magspec.tenant(context.partition_key)
-            engine = TierPriceSync(
-                tenant,
-                magspec.state,
-                magspec.specter(tenant),
-                magspec.magento,
-                config_path=_config_path(magspec, tenant),
-                registry_dir=magspec.registry.path,
-            )
-            report = engine.run(compare=config.compare)
-            return _finish(context, report, {"compare": config.compare})
-
-        assets.append(tier_prices)
-        checks.append(tier_groups_check(TIER_PRICES, partitions))
+    for tenants, key, engine_class, check, description in (
+        (
+            price_tenants,
+            BASE_PRICES,
+            BasePriceSync,
+            prices_check,
+            "Each shop's base price per article from its Specter price list, in its currency, "
+            "VAT added where the shop's prices include it; only changes are written.",
+        ),
+        (
+            tier_tenants,
+            TIER_PRICES,
+            TierPriceSync,
+            tier_groups_check,
+            "Mapped Specter price lists as tier prices of their customer groups, per website; "
+            "tiers of groups magspec does not manage are left alone.",
+        ),
+    ):
+        if tenants:
+            partitions = tenant_partitions(tenants)
+            assets.append(_price_asset(key, engine_class, description, partitions))
+            checks.append(check(key, partitions))
 
     if stock_tenants:
         partitions = tenant_partitions(stock_tenants)
