@@ -105,3 +105,6 @@ class MagspecResource(dg.ConfigurableResource):
         for client in self._clients:
             client.close()
         self._clients.clear()
+        # Sensors build the resource on every tick: release the state store's connections too.
+        if "state" in self.__dict__:
+            self.__dict__.pop("state").dispose()
