@@ -15,6 +15,7 @@ without writing anything.
 import os
 import time
 import warnings
+from collections import Counter
 from enum import Enum
 
 import dagster as dg
@@ -23,6 +24,7 @@ from magspec_pipelines.flows import catalog_to_magento as to_magento
 from magspec_pipelines.flows import catalog_to_specter as to_specter
 from magspec_pipelines.flows.catalog_results import SyncReport
 from magspec_pipelines.flows.catalog_staging import stage_article_queue
+from magspec_pipelines.flows.catalog_store_views import read_name_translations
 from magspec_pipelines.flows.common import FlowDefinitions
 from magspec_pipelines.flows.partitions import tenant_partitions
 from magspec_pipelines.flows.resources import MagspecResource
@@ -99,6 +101,11 @@ def report_metadata(report: SyncReport, started: float, **extra) -> dict:
         if report.resumed_from is not None:
             meta["resumed after"] = report.resumed_from or "(start)"
             meta["done before resuming"] = report.previously_done
+    if report.name_outcomes:
+        meta["store view names"] = dict(Counter(o.result for o in report.name_outcomes))
+        meta["store view names " + ("to write" if report.dry_run else "written")] = [
+            o.key for o in report.names_written
+        ][:50]
     if report.mapped:
         meta["mapped SKUs"] = [f"{k} → {v}" for k, v in sorted(report.mapped.items())][:50]
     return meta
@@ -155,6 +162,9 @@ def _magento_products_asset(partitions) -> dg.AssetsDefinition:
             magspec.state,
             lambda shop: magspec.magento(tenant, shop),
             tenant_file=tenant_file(tenant),
+            translations=read_name_translations(
+                tenant.catalog, _tenants_dir(magspec), tenant_file(tenant)
+            ),
         )
 
         def log_chunk(report: SyncReport) -> None:

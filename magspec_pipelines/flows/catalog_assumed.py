@@ -24,3 +24,17 @@ PRICE_ON_CREATE_ONLY = True
 # says otherwise (`catalog.vat_by_tax_class`). Nearest analogue: Luma's default tax class and the
 # Swedish standard rate.
 DEFAULT_VAT_BY_TAX_CLASS = {"2": 25, "0": 0}
+
+# ASSUMPTION: Specter tells article numbers apart ignoring case ("ab-1" is "AB-1"), so two SKUs
+# whose article numbers differ only in case collide and are both parked. Nearest analogue: the
+# Specter server is IIS/ASP and case-insensitive (reference §1, lower-case `getinfo.asp`), and
+# Magento's own SKUs are unique ignoring case; assuming the stricter rule parks a pair that
+# might have been fine instead of letting one article overwrite the other.
+ARTICLE_NO_CASE_INSENSITIVE = True
+
+# ASSUMPTION: a store-view name magspec wrote stays when its translation leaves the tenant's
+# `catalog.name_translations`: Magento's REST API has no way to tick "Use Default Value" again,
+# and writing the global name into the store view would keep it from inheriting later changes.
+# Nearest analogue: the store-scope rule of reference §3.3 (write only translated attributes
+# under a store code).
+REMOVED_TRANSLATION_KEPT = True

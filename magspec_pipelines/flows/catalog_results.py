@@ -33,10 +33,14 @@ class UnitOutcome:
 @dataclass
 class ShopReport:
     counts: Counter = field(default_factory=Counter)
+    # The shop's store-view names (translations), apart from the products.
+    names: Counter = field(default_factory=Counter)
     error: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: self.counts.get(name, 0) for name in RESULTS}
+        if self.names:
+            out["store view names"] = dict(sorted(self.names.items()))
         if self.error:
             out["error"] = self.error
         return out
@@ -49,6 +53,8 @@ class SyncReport:
     counts: Counter = field(default_factory=Counter)
     shops: dict[str, ShopReport] = field(default_factory=dict)
     outcomes: list[UnitOutcome] = field(default_factory=list)
+    # Store-view names (key `<store code>:<sku>`), counted apart from the units.
+    name_outcomes: list[UnitOutcome] = field(default_factory=list)
     parked: list[ParkedArticle] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)
     total_units: int = 0
@@ -66,18 +72,28 @@ class SyncReport:
         for code in shops:
             self.shop(code).counts[outcome.result] += 1
 
+    def add_name(self, outcome: UnitOutcome, shop: str) -> None:
+        self.name_outcomes.append(outcome)
+        self.shop(shop).names[outcome.result] += 1
+
+    @property
+    def names_written(self) -> list[UnitOutcome]:
+        return [o for o in self.name_outcomes if o.result == "updated"]
+
     @property
     def written(self) -> int:
-        return self.counts["created"] + self.counts["updated"]
+        return self.counts["created"] + self.counts["updated"] + len(self.names_written)
 
     @property
     def repaired(self) -> list[UnitOutcome]:
-        """Units whose target had drifted from what was last written, and were put right."""
-        return [o for o in self.outcomes if o.result == "updated" and o.drift]
+        """Units (and store-view names) whose target had drifted from what was last written,
+        and were put right."""
+        every = [*self.outcomes, *self.name_outcomes]
+        return [o for o in every if o.result == "updated" and o.drift]
 
     @property
     def failed(self) -> list[UnitOutcome]:
-        return [o for o in self.outcomes if o.result == "failed"]
+        return [o for o in [*self.outcomes, *self.name_outcomes] if o.result == "failed"]
 
     def summary(self) -> dict[str, int]:
         counts = {name: self.counts.get(name, 0) for name in RESULTS}

@@ -21,6 +21,11 @@ from magspec_pipelines.flows.catalog_results import (
     UnitOutcome,
     chunked,
 )
+from magspec_pipelines.flows.catalog_store_views import (
+    StoreViewNames,
+    Translations,
+    wanted_names,
+)
 from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.models import Variant
@@ -118,12 +123,14 @@ class ProductsToMagento:
         make_client: Callable[[Shop], MagentoClient],
         *,
         tenant_file: str,
+        translations: Translations | None = None,
     ) -> None:
         self.tenant = tenant
         self.state = state
         self.catalog = CatalogState(state)
         self.make_client = make_client
         self.tenant_file = tenant_file
+        self.translations = translations or {}
 
     def sync(
         self,
@@ -224,6 +231,7 @@ class ProductsToMagento:
                 report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
         if full and todo:
             ctx.read_all()
+        interrupted = False
         for part in chunked(todo, chunk_size):
             outcomes = self._sync_chunk(ctx, part, sites_wanted, dry_run)
             failed_at = next((i for i, o in enumerate(outcomes) if o.result == "failed"), None)
@@ -248,11 +256,37 @@ class ProductsToMagento:
             if on_chunk is not None:
                 on_chunk(report)
             if failed_at is not None and progress is not None:
-                return
-        if progress is not None:
+                interrupted = True
+                break
+        if progress is not None and not interrupted:
             progress.finished = True
             self.catalog.record_progress(progress)
             report.progress = (progress.done, progress.total)
+        self._sync_names(ctx, units, report, full, dry_run)
+
+    def _sync_names(
+        self, ctx: _Context, units: list[ProductUnit], report: SyncReport, full: bool, dry_run: bool
+    ) -> None:
+        shops = [s for s in ctx.installation.shops if s.code in ctx.website_ids]
+        global_names = {p.sku: p.name for u in units for p in u.products}
+        wanted = wanted_names(
+            shops, self.tenant.catalog.article_language, global_names, self.translations
+        )
+        if not wanted:
+            return
+        existing = None
+        if not dry_run:
+            # Only products that were written (now or before) can carry a store-view name.
+            written = self.state.fingerprints(self.tenant.id, ENTITY, ctx.installation.target)
+            existing = {sku for u in units if u.key in written for sku in u.skus}
+        StoreViewNames(self.tenant.id, self.state, ctx.client, ctx.installation.target).sync(
+            wanted,
+            {s.store_code: s.code for s in shops},
+            report,
+            full=full,
+            dry_run=dry_run,
+            existing=existing,
+        )
 
     def _sync_chunk(
         self, ctx: _Context, units: list[ProductUnit], sites: list[int], dry_run: bool

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from magspec_pipelines.domain.catalog import Article, ParkedArticle
 from magspec_pipelines.flows.catalog_results import SyncReport, UnitOutcome, chunked
@@ -25,6 +27,7 @@ from magspec_pipelines.mapping.articles import (
     article_from_json,
     article_from_product,
     article_number,
+    article_number_collisions,
     digest,
     specter_article,
 )
@@ -33,12 +36,24 @@ from magspec_pipelines.specter.errors import SpecterError, SpecterInvalidArticle
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.catalog import CatalogState
 from magspec_pipelines.tenancy import Shop, Tenant
+from magspec_pipelines.tenancy.catalog import CatalogSettings
 
 FLOW = "products_to_specter"
 ENTITY = "article"
 TARGET = "specter"
 ARTICLES_PER_CALL = 100
 SENT_TYPES = frozenset({"simple", "virtual"})
+
+
+@dataclass
+class _Read:
+    """One installation's products as read, with its shop and option labels."""
+
+    shop: Shop
+    products: list[dict[str, Any]]
+    labels: dict[str, dict[str, str]]
+    parent_of: dict[str, str] = field(default_factory=dict)
+    numbers: dict[str, ArticleNumber] = field(default_factory=dict)
 
 
 def read_articles(
@@ -50,9 +65,9 @@ def read_articles(
     """Every Magento product of the tenant as an article (first installation wins a SKU), what
     had to be parked, and each configurable's children (by article number)."""
     settings = tenant.catalog
-    articles: dict[str, Article] = {}
     parked: list[ParkedArticle] = []
     children_of: dict[str, list[str]] = {}
+    reads: list[_Read] = []
     for inst in installations(tenant):
         shop = inst.shops[0]
         try:
@@ -69,51 +84,73 @@ def read_articles(
             for s in inst.shops:
                 report.shop(s.code).error = f"{type(exc).__name__}: {exc}"
             continue
+        read = _Read(shop, products, labels)
+        reads.append(read)
         by_id = {int(p["id"]): p for p in products if p.get("id") is not None}
-        parent_of: dict[str, str] = {}
         for product in products:
             if product.get("type_id") == "configurable":
                 ext = product.get("extension_attributes") or {}
                 kids = [by_id[i] for i in ext.get("configurable_product_links") or [] if i in by_id]
                 children_of[str(product["sku"])] = [str(k["sku"]) for k in kids]
                 for kid in kids:
-                    parent_of[str(kid["sku"])] = str(product["sku"])
-        numbers: dict[str, ArticleNumber] = {}
+                    read.parent_of[str(kid["sku"])] = str(product["sku"])
         for product in products:
             sku = str(product.get("sku"))
             found = article_number(sku, settings, tenant_file)
             if isinstance(found, ParkedArticle):
                 parked.append(found)
                 continue
-            numbers[sku] = found
+            read.numbers[sku] = found
             if found.mapped:
                 report.mapped[sku] = found.article_no
-        for product in products:
+    sent = {
+        sku: read.numbers[sku].article_no
+        for read in reads
+        for product in read.products
+        if _is_sent(product, settings.send_parents)
+        and (sku := str(product.get("sku"))) in read.numbers
+    }
+    collided = article_number_collisions(sent, tenant_file)
+    parked.extend(collided)
+    blocked = {p.key for p in collided}
+    articles: dict[str, Article] = {}
+    for read in reads:
+        for product in read.products:
             sku = str(product.get("sku"))
-            kind = product.get("type_id")
-            wanted = kind in SENT_TYPES or (kind == "configurable" and settings.send_parents)
-            if not wanted or sku not in numbers or numbers[sku].article_no in articles:
+            if sku not in sent or sku in blocked or sent[sku] in articles:
                 continue
-            parent = parent_of.get(sku)
-            options = {
-                code: labels[code].get(str(custom_attribute(product, code)), "")
-                for code in settings.variant_attributes
-                if parent and custom_attribute(product, code) not in (None, "")
-            }
-            made = article_from_product(
-                product,
-                numbers[sku].article_no,
-                settings,
-                prices_include_tax=shop.prices_include_tax,
-                tenant_file=tenant_file,
-                parent_article_no=numbers[parent].article_no if parent in numbers else None,
-                options=options,
-            )
+            made = _article(product, read, settings, tenant_file)
             if isinstance(made, ParkedArticle):
                 parked.append(made)
             else:
                 articles[made.article_no] = made
     return articles, parked, children_of
+
+
+def _is_sent(product: dict[str, Any], send_parents: bool) -> bool:
+    kind = product.get("type_id")
+    return kind in SENT_TYPES or (kind == "configurable" and send_parents)
+
+
+def _article(
+    product: dict[str, Any], read: _Read, settings: CatalogSettings, tenant_file: str
+) -> Article | ParkedArticle:
+    sku = str(product.get("sku"))
+    parent = read.parent_of.get(sku)
+    options = {
+        code: read.labels[code].get(str(custom_attribute(product, code)), "")
+        for code in settings.variant_attributes
+        if parent and custom_attribute(product, code) not in (None, "")
+    }
+    return article_from_product(
+        product,
+        read.numbers[sku].article_no,
+        settings,
+        prices_include_tax=read.shop.prices_include_tax,
+        tenant_file=tenant_file,
+        parent_article_no=read.numbers[parent].article_no if parent in read.numbers else None,
+        options=options,
+    )
 
 
 class ProductsToSpecter:

@@ -16,6 +16,7 @@ from magspec_pipelines.domain.catalog import Article, ParkedArticle, VariantGrou
 from magspec_pipelines.magento.catalog import custom_attribute
 from magspec_pipelines.specter.articles import check_article_no
 from magspec_pipelines.specter.changes import ArticleChange
+from magspec_pipelines.specter.codec import latin1
 from magspec_pipelines.specter.models import SpecterArticle
 from magspec_pipelines.tenancy.catalog import CatalogSettings
 
@@ -227,6 +228,39 @@ def article_number(
     )
 
 
+def article_number_collisions(numbers: Mapping[str, str], tenant_file: str) -> list[ParkedArticle]:
+    """Every SKU whose article number (SKU → number in `numbers`) is also another SKU's, parked
+    with the others named: neither wins silently. Numbers are compared case-insensitively, as
+    Specter does (flows/catalog_assumed.py)."""
+    by_number: dict[str, list[str]] = {}
+    for sku, number in sorted(numbers.items()):
+        by_number.setdefault(article_no_key(number), []).append(sku)
+    parked: list[ParkedArticle] = []
+    for skus in by_number.values():
+        if len(skus) < 2:
+            continue
+        for sku in skus:
+            others = ", ".join(f"{o!r} (→ {numbers[o]!r})" for o in skus if o != sku)
+            by_case = len({numbers[o] for o in skus}) > 1
+            parked.append(
+                ParkedArticle(
+                    key=sku,
+                    reason=f"SKU {sku!r} becomes article number {numbers[sku]!r}, which "
+                    f"collides with SKU {others}"
+                    + (" (Specter compares article numbers ignoring case)" if by_case else "")
+                    + ": none of them is sent until each has its own number",
+                    fix=f"{tenant_file}: catalog.article_numbers.mapping.{sku} (a number of "
+                    "its own for one of them), or change one SKU in Magento",
+                )
+            )
+    return parked
+
+
+def article_no_key(article_no: str) -> str:
+    """What Specter tells article numbers apart by (flows/catalog_assumed.py)."""
+    return article_no.casefold()
+
+
 def article_from_product(
     product: Mapping[str, Any],
     article_no: str,
@@ -280,8 +314,26 @@ def specter_article(article: Article) -> SpecterArticle:
     )
 
 
+def as_specter_holds(article: Article) -> Article:
+    """`article` as Specter can hold it: its text in Latin-1, transliterated the way the client
+    sends it (Specter's protocol is Latin-1)."""
+    return article.model_copy(
+        update={
+            "name": latin1(article.name),
+            "ean": latin1(article.ean),
+            "variant_attributes": {
+                latin1(k): latin1(v) for k, v in article.variant_attributes.items()
+            },
+        }
+    )
+
+
 def article_differences(wanted: Article, have: Article) -> list[str]:
-    """Fields of `wanted` that Specter's copy (`have`) lacks; the flow's own fields only."""
+    """Fields of `wanted` that Specter's copy (`have`) lacks; the flow's own fields only.
+
+    Compared on what Specter can hold: a name Latin-1 cannot carry arrives transliterated, and
+    comparing the original would report it as changed on every compare."""
+    wanted = as_specter_holds(wanted)
     out: list[str] = []
     if wanted.name != have.name:
         out.append("name")

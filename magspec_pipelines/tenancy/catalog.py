@@ -10,6 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from magspec_pipelines.tenancy.validators import CODE, FieldProblems, Path, fail
 
+# A file next to the tenant's YAML: no folders, so a tenant cannot read another's files.
+TRANSLATION_FILE = re.compile(r"[A-Za-z0-9_.-]+\.csv")
+
+
+def specter_languages() -> tuple[str, ...]:
+    # Imported here: tenancy.models imports this module to build `Tenant`.
+    from magspec_pipelines.tenancy.models import SPECTER_LANGUAGES
+
+    return SPECTER_LANGUAGES
+
+
 # Luma's article numbers: `MH01-XS-Black` is variant XS / Black of configurable MH01.
 LUMA_PATTERN = r"^(?P<parent>[A-Z0-9]+)-(?P<size>[^-]+)-(?P<color>.+)$"
 
@@ -112,10 +123,13 @@ class CatalogSettings(_Model):
     grouping: VariantGrouping = Field(default_factory=lambda: VariantGrouping())
     article_numbers: ArticleNumbers = Field(default_factory=lambda: ArticleNumbers())
     initial_sync: InitialSync = Field(default_factory=lambda: InitialSync())
-    # erp: the language Specter's article names are written in; store views of shops with
-    # another language get names from `name_translations` (CSV: article_no, language, name).
+    # erp: the language Specter's article names are written in (they are the global names);
+    # store views of shops with another language get their own name only from
+    # `name_translations`, otherwise they inherit the global one.
     article_language: str = "SE"
-    name_translations: str | None = None
+    # erp: per Specter language, a CSV file in the tenant folder (columns `sku`, `name`) or an
+    # inline mapping SKU → name. SKUs are article numbers, or a configurable's parent SKU.
+    name_translations: dict[str, str | dict[str, str]] = Field(default_factory=dict)
     # erp: attribute set of products magspec creates (4 = Magento's Default).
     attribute_set_id: int = Field(default=4, ge=1)
     # ecom/combo: configurable parents as articles too (their children always are).
@@ -128,6 +142,64 @@ class CatalogSettings(_Model):
     ean_attribute: str | None = "ean"
     # ecom/combo: the Magento attributes that tell a configurable's children apart.
     variant_attributes: list[str] = Field(default_factory=lambda: ["size", "color"])
+
+    @field_validator("article_language")
+    @classmethod
+    def _article_language(cls, value: str) -> str:
+        if value not in specter_languages():
+            raise fail(
+                f"{value!r} is not a Specter language (allowed: {' '.join(specter_languages())})"
+            )
+        return value
+
+    @field_validator("name_translations")
+    @classmethod
+    def _translations(
+        cls, value: dict[str, str | dict[str, str]]
+    ) -> dict[str, str | dict[str, str]]:
+        problems: list[tuple[Path, str]] = []
+        for language, source in value.items():
+            if language not in specter_languages():
+                problems.append(
+                    (
+                        (language,),
+                        f"{language!r} is not a Specter language "
+                        f"(allowed: {' '.join(specter_languages())})",
+                    )
+                )
+            if isinstance(source, str):
+                if not TRANSLATION_FILE.fullmatch(source):
+                    problems.append(
+                        (
+                            (language,),
+                            f"{source!r} is not a CSV file name in the tenant folder "
+                            "(allowed: e.g. names_en.csv, columns sku and name; or a mapping "
+                            "SKU: name)",
+                        )
+                    )
+                continue
+            problems += [
+                ((language, sku), "is empty (allowed: the product's name in that language)")
+                for sku, name in source.items()
+                if not name.strip()
+            ]
+        if problems:
+            raise FieldProblems(problems)
+        return value
+
+    @model_validator(mode="after")
+    def _translations_not_in_article_language(self) -> CatalogSettings:
+        if self.article_language in self.name_translations:
+            raise FieldProblems(
+                [
+                    (
+                        ("name_translations", self.article_language),
+                        f"{self.article_language!r} is the article language: Specter's names "
+                        "are the global names (allowed: the other languages of your shops)",
+                    )
+                ]
+            )
+        return self
 
     @field_validator("vat_by_tax_class")
     @classmethod
