@@ -8,20 +8,16 @@ also reads Magento's current prices and repairs what someone changed by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from magspec_pipelines.flows import pricing_assumed as assumed
 from magspec_pipelines.flows.pricing_report import ShopReport, SyncReport
-from magspec_pipelines.flows.pricing_run import PricingEngine
+from magspec_pipelines.flows.pricing_run import PriceListEngine
 from magspec_pipelines.flows.pricing_sources import PriceLists, read_price_lists
-from magspec_pipelines.flows.pricing_targets import MakeClient, ShopTarget, writers
+from magspec_pipelines.flows.pricing_targets import ShopTarget, writers
 from magspec_pipelines.magento.models import BasePrice
 from magspec_pipelines.mapping.prices import base_prices, fingerprint
-from magspec_pipelines.specter import SpecterClient
-from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Shop, Tenant
 
 FLOW = "prices"
@@ -33,22 +29,8 @@ def shop_price_list(tenant: Tenant, shop: Shop) -> str:
     return shop.price_list_id or tenant.pricing.base_price_list_id
 
 
-class BasePriceSync(PricingEngine):
+class BasePriceSync(PriceListEngine):
     flow = FLOW
-
-    def __init__(
-        self,
-        tenant: Tenant,
-        state: StateStore,
-        specter: SpecterClient,
-        make_client: MakeClient,
-        *,
-        config_path: Callable[[str], str],
-        registry_dir: Path,
-    ) -> None:
-        super().__init__(tenant, state, make_client, config_path)
-        self.specter = specter
-        self.registry_dir = registry_dir
 
     def run(self, compare: bool = False) -> SyncReport:
         report = SyncReport(FLOW)

@@ -4,12 +4,14 @@ reason and a fix, resolving what went through, waiting for async bulk, counting 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from magspec_pipelines.flows.pricing_report import ParkedItem, ShopReport, SyncReport
 from magspec_pipelines.flows.pricing_targets import MakeClient, ShopTarget, Targets, resolve_targets
 from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.models import FailedRow
+from magspec_pipelines.specter import SpecterClient
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Tenant
 
@@ -94,3 +96,21 @@ class PricingEngine:
 
 def _add_failure(out: dict[str, str], row: FailedRow) -> None:
     out[row.sku or "?"] = row.message_rendered
+
+
+class PriceListEngine(PricingEngine):
+    """An engine that reads Specter's price lists (through the API or the export files)."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        state: StateStore,
+        specter: SpecterClient,
+        make_client: MakeClient,
+        *,
+        config_path: Callable[[str], str],
+        registry_dir: Path,
+    ) -> None:
+        super().__init__(tenant, state, make_client, config_path)
+        self.specter = specter
+        self.registry_dir = registry_dir

@@ -10,41 +10,21 @@ an all-websites (website 0) row of the same group and quantity.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from magspec_pipelines.flows import pricing_assumed as assumed
 from magspec_pipelines.flows.pricing_report import ShopReport, SyncReport
-from magspec_pipelines.flows.pricing_run import PricingEngine
+from magspec_pipelines.flows.pricing_run import PriceListEngine
 from magspec_pipelines.flows.pricing_sources import PriceLists, read_price_lists
-from magspec_pipelines.flows.pricing_targets import MakeClient, ShopTarget, writers
+from magspec_pipelines.flows.pricing_targets import ShopTarget, writers
 from magspec_pipelines.magento.models import TierPrice
 from magspec_pipelines.mapping.prices import plan_tiers, tier_fingerprint, tier_rows
-from magspec_pipelines.specter import SpecterClient
-from magspec_pipelines.state import StateStore
-from magspec_pipelines.tenancy import Tenant
 from magspec_pipelines.tenancy.pricing import TierPriceList
 
 FLOW = "price_lists"
 ENTITY = "tier_prices"
 
 
-class TierPriceSync(PricingEngine):
+class TierPriceSync(PriceListEngine):
     flow = FLOW
-
-    def __init__(
-        self,
-        tenant: Tenant,
-        state: StateStore,
-        specter: SpecterClient,
-        make_client: MakeClient,
-        *,
-        config_path: Callable[[str], str],
-        registry_dir: Path,
-    ) -> None:
-        super().__init__(tenant, state, make_client, config_path)
-        self.specter = specter
-        self.registry_dir = registry_dir
 
     def run(self, compare: bool = False) -> SyncReport:
         report = SyncReport(FLOW)
