@@ -86,10 +86,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    from magspec_pipelines.sandbox.cost import CostModel
+
+    cost = CostModel(args.latency_ms / 1000, args.item_ms / 1000, args.concurrency)
     with ExitStack() as stack:
         world, magento, specter = _start_sandboxes(
             stack, args.magento_port, args.specter_port, args.days
         )
+        world.magento.faults.cost = world.specter.faults.cost = cost
         print(
             f"Magento sandbox  {magento.url}/<instance>/rest/V1/...  instances: acme, fjall, brisk"
         )
@@ -225,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser("sandbox", help="serve the Magento and Specter sandboxes")
     ports(sandbox)
+    cost = "cost model of both sandboxes (default off):"
+    sandbox.add_argument("--latency-ms", type=float, default=0.0, help=f"{cost} ms per request")
+    sandbox.add_argument("--item-ms", type=float, default=0.0, help="ms per item a write writes")
+    sandbox.add_argument("--concurrency", type=int, help="requests served at once")
     sandbox.set_defaults(func=cmd_sandbox)
 
     dev = sub.add_parser("dev", help="the sandboxes plus the Dagster UI (dagster dev)")

@@ -163,3 +163,40 @@ def test_configurable_links_can_be_set_in_the_product_save(magento_serve: Magent
                         "extension_attributes": {"configurable_product_links": kids}}}  # fmt: skip
     made = checked(m.rest, "POST", "/V1/products", "/all/V1/products", body)
     assert made["extension_attributes"]["configurable_product_links"] == kids
+
+
+def test_key_paging_answers_as_a_full_search_does(magento_shared: MagentoHandle, monkeypatch):
+    # Searches that only bound and sort by entity_id are answered from the ids; with one more
+    # filter that matches everything they take the general path: the answers must agree.
+    from magspec_pipelines.sandbox.magento import products
+    from magspec_pipelines_tests.sandbox.test_magento_sandbox import criteria
+
+    answered = []
+    original = products.key_page
+
+    def spy(*args):
+        result = original(*args)
+        answered.append(result is not None)
+        return result
+
+    monkeypatch.setattr(products, "key_page", spy)
+    m = magento_shared
+    ids = sorted(m.inst.catalog.by_id)
+    middle, late = ids[len(ids) // 3], ids[-5]
+    cases = [
+        ([[("entity_id", str(middle), "gt")]], [("entity_id", "ASC")], 300, None),
+        ([[("entity_id", str(middle), "gt")], [("entity_id", str(late), "lteq")]], None, 7, 2),
+        ([], [("entity_id", "DESC")], 1, None),
+        ([[("entity_id", str(late), "gteq")]], [("entity_id", "ASC")], 3, 9),  # past the end
+    ]
+    for groups, sort, size, page in cases:
+        fast = criteria(*groups, sort=sort, page_size=size, current_page=page)
+        slow = criteria(
+            *groups, [("sku", "%", "like")], sort=sort, page_size=size, current_page=page
+        )
+        answers = [m.rest("GET", "/V1/products", params=pairs).json() for pairs in (fast, slow)]
+        assert [p["sku"] for p in answers[0]["items"]] == [p["sku"] for p in answers[1]["items"]]
+        assert answers[0]["items"], groups
+        assert answers[0]["total_count"] == answers[1]["total_count"]
+        assert answers[0]["items"] == answers[1]["items"]
+    assert answered == [True, False] * len(cases)

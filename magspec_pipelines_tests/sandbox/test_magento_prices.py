@@ -103,3 +103,11 @@ def test_input_limits_cap_price_arrays_at_twenty(magento_serve: MagentoServe) ->
                       {"prices": rows}, 400)  # fmt: skip
     assert refused["parameters"]["max"] == 20  # §1.5
     assert _post(m, "/V1/products/base-prices", {"prices": rows[:20]}) == []
+
+
+def test_input_limits_leave_lists_of_skus_alone(magento_serve: MagentoServe) -> None:
+    # `skus` is a string[]: Magento applies the 20-item cap to arrays of entities only.
+    m = magento_serve(input_limits=True)
+    skus = sorted(m.inst.catalog.by_sku)[:25]
+    info = _post(m, "/V1/products/base-prices-information", {"skus": skus})
+    assert {row["sku"] for row in info} == set(skus)

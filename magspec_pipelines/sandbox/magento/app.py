@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from magspec_pipelines.sandbox.cost import CostModel, magento_classify
 from magspec_pipelines.sandbox.faults import FaultInjector
 from magspec_pipelines.sandbox.magento import errors, rest
 from magspec_pipelines.sandbox.magento.admin import admin_routes
@@ -26,6 +27,7 @@ class MagentoSandbox:
 
     `now` ends the generated order history (default: the current time, UTC); afterwards the
     sandbox clock runs on from it in real time, so new orders and status changes come later.
+    `cost` is what each request costs (`sandbox/cost.py`); default: nothing.
     """
 
     def __init__(
@@ -34,6 +36,7 @@ class MagentoSandbox:
         admin_prefix: str = "/__sandbox__",
         now: datetime | None = None,
         faults: FaultInjector | None = None,
+        cost: CostModel | None = None,
     ) -> None:
         start = (now or datetime.now(UTC)).replace(microsecond=0)
         start = start.replace(tzinfo=UTC) if start.tzinfo is None else start.astimezone(UTC)
@@ -49,13 +52,15 @@ class MagentoSandbox:
                 raise ValueError(f"two instances are named {spec.name!r}")
             self.instances[spec.name] = MagentoInstance(spec, start, clock)
         self.faults = faults or FaultInjector()
+        if cost is not None:
+            self.faults.cost = cost
         routes = [
             *admin_routes(self.instances, self.admin_prefix),
             *self.faults.routes(self.admin_prefix),
             Route("/{instance}/rest/{rest_path:path}", self._rest, methods=ALL_METHODS),
         ]
         self._inner = Starlette(routes=routes)
-        self.app: ASGIApp = self.faults.middleware(self._inner, self.admin_prefix)
+        self.app: ASGIApp = self.faults.middleware(self._inner, self.admin_prefix, magento_classify)
 
     def instance(self, name: str) -> MagentoInstance:
         try:

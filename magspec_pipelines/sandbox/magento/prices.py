@@ -62,7 +62,13 @@ def _rows(call: Call, type_name: str) -> list[dict[str, Any]]:
 
 
 def _skus(call: Call) -> list[str]:
-    skus = [str(s) for s in call.items("skus", "string")]
+    # `string[]` is a simple type: Magento's input limit (EntityArrayValidator) is applied to
+    # arrays of complex types only (ServiceInputProcessor::processComplexTypes), so a list of
+    # SKUs is not capped at 20.
+    value = call.field("skus")
+    if not isinstance(value, list):
+        raise errors.invalid_type(str(value), "string[]")
+    skus = [str(s) for s in value]
     missing = [s for s in skus if s not in call.inst.catalog.by_sku]
     if missing:
         raise errors.NoSuchEntityError(assumed.SKUS_NOT_FOUND, {"sku": ", ".join(missing)})

@@ -9,8 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from magspec_pipelines.sandbox.magento import errors
+from magspec_pipelines.sandbox.magento.catalog import Product
 from magspec_pipelines.sandbox.magento.routing import Call, int_value, route
-from magspec_pipelines.sandbox.magento.search import Limits, parse_search_criteria, search
+from magspec_pipelines.sandbox.magento.search import (
+    Limits,
+    SearchResult,
+    compile_filter,
+    exact_values,
+    key_page,
+    parse_search_criteria,
+    search,
+)
 
 PRODUCTS = "Magento_Catalog::products"
 
@@ -19,31 +28,65 @@ def _search(call: Call) -> Any:
     catalog = call.inst.catalog
     criteria = parse_search_criteria(call.query)
     store_id = catalog.read_store_id(call.store_code)
-    with catalog.lock:
-        products = [catalog.by_id[key] for key in sorted(catalog.by_id)]
-    rows = []
-    for product in products:
-        row: dict[str, Any] = {
-            "entity_id": product.id,
-            "id": product.id,
-            "sku": product.sku,
-            "type_id": product.type_id,
-            "attribute_set_id": product.attribute_set_id,
-            "created_at": product.created_at,
-            "updated_at": product.updated_at,
-        }
-        for code in {*product.values, *product.store_values.get(store_id, {})}:
-            row[code] = product.value(code, store_id)
-        row["__product__"] = product
-        rows.append(row)
     limits = Limits(
         input_limits=call.inst.settings.input_limits,
         clamp_past_end_page=call.inst.settings.clamp_past_end_page,
     )
+    with catalog.lock:
+        by_key = key_page(sorted(catalog.by_id), criteria, limits)
+        found = None if by_key is None else [catalog.by_id[i] for i in by_key[0]]
+    if by_key is not None and found is not None:
+        body = SearchResult([], criteria, by_key[1]).body()
+        body["items"] = [catalog.json(p, store_id) for p in found]
+        return body
+    skus = exact_values(criteria, "sku")
+    with catalog.lock:
+        if skus is not None and len(skus) * 4 < len(catalog.by_sku):
+            # A filter group asks for given SKUs only: look those up instead of reading every
+            # product (SKUs compare case-insensitively, as in MySQL's collation).
+            folded = {sku.casefold() for sku in skus}
+            chosen = [p for sku, p in catalog.by_sku.items() if sku.casefold() in folded]
+            products = sorted(chosen, key=lambda p: p.id)
+        else:
+            products = [catalog.by_id[key] for key in sorted(catalog.by_id)]
+    # Key filters (keyset paging: `entity_id gt N`) are applied before the rows are built.
+    by_key = [
+        compile_filter(group[0])
+        for group in criteria.filter_groups
+        if len(group) == 1 and group[0].field == "entity_id"
+    ]
+    products = [p for p in products if all(test({"entity_id": p.id}) for test in by_key)]
+    # Attribute values are only looked up when the search filters or sorts on one.
+    named = {f.field for group in criteria.filter_groups for f in group}
+    named |= {order.field for order in criteria.sort_orders or ()}
+    with_values = not named <= BASE_COLUMNS
+    rows = [_row(product, store_id, with_values) for product in products]
     result = search(rows, criteria, limits)
     body = result.body()
     body["items"] = [catalog.json(row["__product__"], store_id) for row in result.items]
     return body
+
+
+BASE_COLUMNS = frozenset(
+    {"entity_id", "id", "sku", "type_id", "attribute_set_id", "created_at", "updated_at"}
+)
+
+
+def _row(product: Product, store_id: int, with_values: bool = True) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "entity_id": product.id,
+        "id": product.id,
+        "sku": product.sku,
+        "type_id": product.type_id,
+        "attribute_set_id": product.attribute_set_id,
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
+    if with_values:
+        for code in {*product.values, *product.store_values.get(store_id, {})}:
+            row[code] = product.value(code, store_id)
+    row["__product__"] = product
+    return row
 
 
 def _get(call: Call) -> Any:

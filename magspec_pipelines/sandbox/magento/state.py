@@ -33,6 +33,7 @@ from magspec_pipelines.sandbox.magento.prices import PriceBook
 from magspec_pipelines.sandbox.magento.search import (
     Limits,
     SearchResult,
+    key_page,
     parse_search_criteria,
     search,
 )
@@ -235,13 +236,16 @@ class MagentoInstance:
 
     def search_orders(self, pairs: Iterable[tuple[str, str]]) -> SearchResult:
         criteria = parse_search_criteria(pairs)
-        with self._lock:
-            rows = [self.orders[key] for key in sorted(self.orders)]
         limits = Limits(
             input_limits=self.settings.input_limits,
             clamp_past_end_page=self.settings.clamp_past_end_page,
             columns=ORDER_COLUMNS,
         )
+        with self._lock:
+            by_key = key_page(sorted(self.orders), criteria, limits)
+            if by_key is not None:
+                return SearchResult([self.orders[k] for k in by_key[0]], criteria, by_key[1])
+            rows = [self.orders[key] for key in sorted(self.orders)]
         return search(rows, criteria, limits)
 
     def get_order(self, entity_id: int) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The Specter sandbox as an ASGI app: `getInfo.asp` / `putInfo.asp` plus admin routes.
 
 `SpecterSandbox(accounts).app` is ready to serve (e.g. with `BackgroundServer`); the fault
-injector wraps everything but the admin routes.
+injector wraps everything but the admin routes and applies the cost model (`sandbox/cost.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from ..cost import CostModel, specter_classify
 from ..faults import FaultInjector
 from . import assumed
 from .accounts import AccountSpec
@@ -35,6 +36,7 @@ class SpecterSandbox:
         accounts: Iterable[AccountSpec],
         admin_prefix: str = "/__sandbox__",
         faults: FaultInjector | None = None,
+        cost: CostModel | None = None,
     ) -> None:
         self.admin_prefix = admin_prefix.rstrip("/")
         self._accounts: dict[str, AccountState] = {}
@@ -43,7 +45,11 @@ class SpecterSandbox:
                 raise InvalidAccountSpec(f"duplicate sbmId {spec.sbm_id!r}")
             self._accounts[spec.sbm_id] = AccountState(spec)
         self.faults = faults or FaultInjector()
-        self.app: ASGIApp = self.faults.middleware(self._build(), self.admin_prefix)
+        if cost is not None:
+            self.faults.cost = cost
+        self.app: ASGIApp = self.faults.middleware(
+            self._build(), self.admin_prefix, specter_classify
+        )
 
     def account(self, sbm_id: str) -> AccountState:
         try:
