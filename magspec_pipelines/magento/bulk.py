@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento import assumed
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.models import BulkItem, BulkSubmission
 from magspec_pipelines.magento.rest import ALL_STORES, Area, expect_dict, path_segment
+
+# The smallest share of a bulk push sent as a request of its own (see `_push_bulk`).
+MIN_BULK_PART = 100
 
 
 class OperationStatus(IntEnum):
@@ -127,13 +131,24 @@ class BulkApi(Area):
         entities: Sequence[Sequence[str]],
         scope: str | None = ALL_STORES,
     ) -> list[BulkSubmission]:
-        size = self._limits.async_batch_size
-        return [
-            self.submit_bulk(
+        """Submit `bodies` in as few bulk requests as the input limit allows, but in at least
+        `concurrency` of them (of `MIN_BULK_PART` bodies or more), sent side by side: Magento
+        works each request on one worker, so one huge request would leave the others idle."""
+        limits = self._limits
+        parts = max(
+            -(-len(bodies) // limits.async_batch_size),
+            min(limits.concurrency, len(bodies) // MIN_BULK_PART),
+            1,
+        )
+        size = -(-len(bodies) // parts)
+        starts = list(range(0, len(bodies), size))
+
+        def submit(i: int) -> BulkSubmission:
+            return self.submit_bulk(
                 method, route, bodies[i : i + size], entities[i : i + size], scope=scope
             )
-            for i in range(0, len(bodies), size)
-        ]
+
+        return map_bounded(submit, starts, limits.concurrency)
 
     def bulk_status(self, bulk_uuid: str) -> BulkStatus:
         path = f"/V1/bulk/{path_segment(bulk_uuid)}/status"

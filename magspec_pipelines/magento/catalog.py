@@ -72,7 +72,14 @@ class CatalogApi(BulkApi):
         def search(page: SearchCriteria) -> SearchResult:
             return self.search_products(page, scope=scope)
 
-        return iter_keyset(search, criteria, page_size, filter_field="entity_id", item_key="id")
+        return iter_keyset(
+            search,
+            criteria,
+            page_size,
+            filter_field="entity_id",
+            item_key="id",
+            parallel=self._limits.concurrency,
+        )
 
     def get_product(
         self, sku: str, *, scope: str | None = None, store_id: int | None = None

@@ -24,9 +24,11 @@ class OrderApi(Area):
         )
         return search_result(body, "GET /V1/orders")
 
-    def iter_orders(self, criteria: SearchCriteria, page_size: int = 100) -> Iterator[dict]:
-        """Every order matching `criteria` once, in `entity_id` order (keyset paging)."""
-        return iter_keyset(self.search_orders, criteria, page_size)
+    def iter_orders(self, criteria: SearchCriteria, page_size: int | None = None) -> Iterator[dict]:
+        """Every order matching `criteria` once, in `entity_id` order (keyset paging, pages
+        of `page_size` or the client's largest, read `concurrency` at a time)."""
+        size = page_size or self._limits.page_size
+        return iter_keyset(self.search_orders, criteria, size, parallel=self._limits.concurrency)
 
     def get_order(self, entity_id: int) -> dict[str, Any]:
         body = self._core.call(

@@ -27,6 +27,9 @@ from magspec_pipelines.magento.rest import expect_list
 
 ALL_GROUPS = "ALL GROUPS"
 
+# SKUs per price-information read (`POST /V1/products/*-information`).
+INFORMATION_SKUS = 300
+
 
 class _PriceRow(Protocol):
     sku: str
@@ -150,5 +153,7 @@ class PriceApi(BulkApi):
             )
             return expect_list(answer, endpoint)
 
-        pages = map_bounded(read, chunks(unique, self._limits.batch_size), self._limits.concurrency)
+        # The input limit caps arrays of entities, not `skus` (a `string[]`): a few hundred SKUs
+        # per read keep the answers moderate.
+        pages = map_bounded(read, chunks(unique, INFORMATION_SKUS), self._limits.concurrency)
         return [row for page in pages for row in page]

@@ -4,6 +4,8 @@ Every exchange is checked against Adobe's schema."""
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 
 import httpx
@@ -128,8 +130,52 @@ def test_product_search_pages_by_entity_id() -> None:
             p["sku"] for p in client.iter_products(SearchCriteria().where("status", "eq", 1), 3)
         ]
     assert skus == [f"S{i}" for i in range(1, 8)]
-    assert seen[1]["searchCriteria[filter_groups][1][filters][0][field]"] == "entity_id"
-    assert seen[1]["searchCriteria[sortOrders][0][field]"] == "entity_id"
+    keyed = [p for p in seen[1:] if "searchCriteria[filter_groups][1][filters][0][field]" in p]
+    assert keyed
+    assert {p["searchCriteria[filter_groups][1][filters][0][field]"] for p in keyed} == {
+        "entity_id"
+    }
+    assert {p["searchCriteria[sortOrders][0][field]"] for p in keyed} == {"entity_id"}
+
+
+def test_product_reads_of_many_pages_run_side_by_side_and_miss_nothing() -> None:
+    """Past the first page the key range is read in slices at once; every product comes back
+    once, in entity id order, and the slices never overlap."""
+    ids = [*range(1, 40), *range(100, 161)]  # a gap, as deleted products leave
+    lock = threading.Lock()
+    in_flight = {"now": 0, "max": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        with lock:
+            in_flight["now"] += 1
+            in_flight["max"] = max(in_flight["max"], in_flight["now"])
+        try:
+            time.sleep(0.02)
+            rows = list(ids)
+            for group in range(3):
+                field = params.get(f"searchCriteria[filter_groups][{group}][filters][0][field]")
+                value = params.get(f"searchCriteria[filter_groups][{group}][filters][0][value]")
+                kind = params.get(
+                    f"searchCriteria[filter_groups][{group}][filters][0][condition_type]"
+                )
+                if field == "entity_id":
+                    limit = int(value)
+                    rows = [i for i in rows if (i > limit if kind == "gt" else i <= limit)]
+            if params.get("searchCriteria[sortOrders][0][direction]") == "DESC":
+                rows.reverse()
+            size = int(params["searchCriteria[pageSize]"])
+            items = [{"id": i, "sku": f"S{i}"} for i in rows[:size]]
+            return httpx.Response(200, json={"items": items, "total_count": len(rows)})
+        finally:
+            with lock:
+                in_flight["now"] -= 1
+
+    client, _ = checked_client(handler)
+    with client:
+        got = [p["id"] for p in client.iter_products(SearchCriteria(), 10)]
+    assert got == ids
+    assert in_flight["max"] > 1
 
 
 # -- stock ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from magspec_pipelines.magento import (
     SpecialPrice,
     TierPrice,
 )
+from magspec_pipelines.magento.prices import INFORMATION_SKUS
 from magspec_pipelines_tests.clients.schema_hooks import checked_client, json_body
 
 DUPLICATE = (
@@ -52,7 +53,8 @@ class PriceStorage:
             )
         rows = body.get("prices") or body.get("skus")
         self.calls.append((request.method, path, rows))
-        if len(rows) > 20:
+        # Magento's input limit: arrays of entities (prices), not the `skus` string[]
+        if "prices" in body and len(rows) > 20:
             return httpx.Response(
                 400,
                 json={
@@ -151,13 +153,15 @@ def test_replacing_more_rows_of_one_sku_than_a_call_carries_is_refused() -> None
 def test_reads_are_batched_and_deduplicated() -> None:
     fake = PriceStorage()
     client, checked = checked_client(fake)
-    skus = [f"S{i}" for i in range(25)] + ["S0", "S1"]
+    skus = [f"S{i}" for i in range(INFORMATION_SKUS + 25)] + ["S0", "S1"]
     with client:
         prices = client.base_prices(skus)
         client.tier_prices(["S1"])
         client.special_prices(["S1"])
     assert sorted(p["sku"] for p in prices) == sorted(set(skus))
-    assert sorted(len(rows) for _, path, rows in fake.calls if "base" in path) == [5, 20]
+    # `skus` is a string[], which Magento's 20-entity input limit does not cap
+    sizes = sorted(len(rows) for _, path, rows in fake.calls if "base" in path)
+    assert sizes == [25, INFORMATION_SKUS]
     assert "POST /V1/products/special-price-information" in checked.checked
 
 
