@@ -26,6 +26,8 @@ from magspec_pipelines.flows.catalog_store_views import (
     Translations,
     wanted_names,
 )
+from magspec_pipelines.flows.pricing_run import BULK_POLL_SECONDS, BULK_TIMEOUT_SECONDS
+from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.models import Variant
@@ -47,6 +49,10 @@ FLOW = "products_to_magento"
 ENTITY = "product_unit"
 # Magento's page size limit while input limits are on.
 READ_PAGE = 300
+# SKUs per lookup search (`sku in (...)`): the query string stays a few kilobytes.
+LOOKUP_SKUS = 100
+# Above this many SKUs a run reads the whole catalog instead of searching for them.
+LOOKUP_LIMIT = 1000
 
 
 @dataclass
@@ -98,9 +104,15 @@ class _Context:
     def products(self, skus: list[str]) -> dict[str, dict[str, Any]]:
         if self.everything is not None:
             return {s: self.everything[s] for s in skus if s in self.everything}
-        criteria = SearchCriteria().where("sku", "in", skus)
-        found = self.client.iter_products(criteria, page_size=READ_PAGE, scope="all")
-        return {str(p.get("sku")): p for p in found}
+        # A few hundred SKUs per search keep the URL short; the searches run side by side.
+        groups = [skus[i : i + LOOKUP_SKUS] for i in range(0, len(skus), LOOKUP_SKUS)]
+
+        def lookup(group: list[str]) -> list[dict[str, Any]]:
+            criteria = SearchCriteria().where("sku", "in", group)
+            return list(self.client.iter_products(criteria, page_size=READ_PAGE, scope="all"))
+
+        found = map_bounded(lookup, groups, self.client.limits.concurrency)
+        return {str(p.get("sku")): p for page in found for p in page}
 
     def read_all(self) -> None:
         found = self.client.iter_products(SearchCriteria(), page_size=READ_PAGE, scope="all")
@@ -229,7 +241,9 @@ class ProductsToMagento:
             report.counts["unchanged"] += len(units) - len(todo)
             for shop in inst.shops:
                 report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
-        if full and todo:
+        if todo and (full or sum(len(u.skus) for u in todo) > LOOKUP_LIMIT):
+            # Many products to compare: a few pages of the whole catalog cost less than
+            # searching them by SKU.
             ctx.read_all()
         interrupted = False
         for part in chunked(todo, chunk_size):
@@ -312,21 +326,32 @@ class ProductsToMagento:
                 outcomes.append(UnitOutcome(unit.key, "unchanged", unit.skus))
                 continue
             result = "created" if unit.products[0].sku in missing else "updated"
-            outcome = UnitOutcome(unit.key, result, unit.skus, drift=drift, created=missing)
-            if not dry_run:
-                try:
-                    self._write(ctx, unit, actual, sites)
-                except MagentoError as exc:
-                    outcome = UnitOutcome(
-                        unit.key, "failed", unit.skus, reason=f"{type(exc).__name__}: {exc}"
-                    )
-            outcomes.append(outcome)
-        return outcomes
+            outcomes.append(UnitOutcome(unit.key, result, unit.skus, drift=drift, created=missing))
+        if dry_run:
+            return outcomes
+        writing = [u for u, o in zip(units, outcomes, strict=True) if o.result != "unchanged"]
+        refused = self._write(ctx, writing, actual, sites)
+        return [
+            UnitOutcome(o.key, "failed", unit.skus, reason=refused[unit.key])
+            if unit.key in refused
+            else o
+            for unit, o in zip(units, outcomes, strict=True)
+        ]
 
     def _write(
-        self, ctx: _Context, unit: ProductUnit, actual: dict[str, Any], sites: list[int]
-    ) -> None:
+        self,
+        ctx: _Context,
+        units: list[ProductUnit],
+        actual: dict[str, Any],
+        sites: list[int],
+    ) -> dict[str, str]:
+        """Write `units` together and return `{unit key: reason}` for those Magento refused.
+
+        Simple products go out as one batch (async bulk above the client's threshold, else a
+        few at a time); configurables one unit per call chain, `concurrency` at once.
+        """
         set_id = self.tenant.catalog.attribute_set_id
+        client = ctx.client
 
         def payload(wanted) -> dict[str, Any]:
             return product_payload(
@@ -336,22 +361,73 @@ class ProductsToMagento:
                 website_ids=sites,
             )
 
-        if unit.group is not None:
+        refused: dict[str, str] = {}
+        simples = {u.products[0].sku: u for u in units if u.group is None}
+        if simples:
+            for sku, reason in _save_simple(
+                client, [payload(u.products[0]) for u in simples.values()]
+            ).items():
+                if sku in simples:
+                    refused[simples[sku].key] = reason
+
+        def configurable(unit: ProductUnit) -> str | None:
             parent, *children = unit.products
             variants = [Variant(product=payload(c), options=dict(c.options)) for c in children]
-            ctx.client.save_configurable(payload(parent), variants)
-        else:
-            ctx.client.save_product(payload(unit.products[0]))
-        for wanted in unit.products:
-            have = actual.get(wanted.sku)
-            if have is None:
-                continue
-            present = {
-                int(w) for w in (have.get("extension_attributes") or {}).get("website_ids") or []
-            }
-            for site in sites:
-                if site not in present:
-                    ctx.client.assign_website(wanted.sku, site)
+            try:
+                client.save_configurable(payload(parent), variants)
+            except MagentoError as exc:
+                return f"{type(exc).__name__}: {exc}"
+            return None
+
+        groups = [u for u in units if u.group is not None]
+        for unit, reason in zip(
+            groups, map_bounded(configurable, groups, client.limits.concurrency), strict=True
+        ):
+            if reason is not None:
+                refused[unit.key] = reason
+
+        # Products that existed before may lack one of the shops' websites.
+        missing_sites = [
+            (unit.key, wanted.sku, site)
+            for unit in units
+            if unit.key not in refused
+            for wanted in unit.products
+            if wanted.sku in actual
+            for site in sites
+            if site not in _website_ids(actual[wanted.sku])
+        ]
+
+        def assign(job: tuple[str, str, int]) -> tuple[str, str | None]:
+            key, sku, site = job
+            try:
+                client.assign_website(sku, site)
+            except MagentoError as exc:
+                return key, f"{type(exc).__name__}: {exc}"
+            return key, None
+
+        for key, reason in map_bounded(assign, missing_sites, client.limits.concurrency):
+            if reason is not None:
+                refused.setdefault(key, reason)
+        return refused
+
+
+def _website_ids(product: dict[str, Any]) -> set[int]:
+    return {int(w) for w in (product.get("extension_attributes") or {}).get("website_ids") or []}
+
+
+def _save_simple(client: MagentoClient, payloads: list[dict[str, Any]]) -> dict[str, str]:
+    """`{sku: reason}` of the products Magento refused, waiting for async bulk where used."""
+    try:
+        result = client.save_products(payloads)
+        refused = {str(row.sku): row.message_rendered for row in result.failed}
+        for submission in result.bulk:
+            status = client.wait_for_bulk(
+                submission.bulk_uuid, timeout=BULK_TIMEOUT_SECONDS, interval=BULK_POLL_SECONDS
+            )
+            refused.update(status.failures(submission))
+    except MagentoError as exc:
+        return {str(p["sku"]): f"{type(exc).__name__}: {exc}" for p in payloads}
+    return refused
 
 
 def _counter(progress) -> Counter:

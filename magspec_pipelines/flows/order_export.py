@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from magspec_pipelines.domain import Order
+from magspec_pipelines.http import map_bounded
 from magspec_pipelines.mapping.orders import (
     external_order_no,
     normalize_order,
@@ -47,6 +49,8 @@ STAGE_TRANSLATE = "translate"
 STAGE_SUBMIT = "submit"
 # A lost answer is resolved by asking again: Specter's duplicate control names the order.
 UNKNOWN_OUTCOME_ATTEMPTS = 3
+# Orders submitted side by side (the Specter client's own limit is 4 requests at once).
+EXPORT_CONCURRENCY = 4
 
 
 class Result(StrEnum):
@@ -175,14 +179,20 @@ class OrderExporter:
         self.state = state
         self.specter = specter
         self.retry_parked = retry_parked
+        self._customers: dict[str, str] = {}
+        self._customers_lock = threading.Lock()
 
     def export(self, normalized: Normalized) -> ExportReport:
+        """Export every order; up to `EXPORT_CONCURRENCY` orders are in flight at once (each
+        order's own steps stay in sequence, and its binding makes it exactly once)."""
         report = ExportReport(outcomes=list(normalized.parked))
         parked = {
             p.entity_key: p
             for p in self.state.parked(self.tenant.id, FLOW)
             if (p.payload or {}).get("stage") == STAGE_SUBMIT
         }
+        slots: list[Outcome | None] = []
+        todo: list[tuple[int, Order, str, bool]] = []
         for order in normalized.orders:
             key = entity_key(order.shop, order.magento_entity_id)
             print_ = normalized.fingerprints.get((order.shop, order.magento_entity_id), "")
@@ -190,14 +200,30 @@ class OrderExporter:
             if held and not self.retry_parked and held.source_fingerprint == print_:
                 # Parked at submission (say, an article Specter lacks): it waits for a change of
                 # the order or for `magspec parked retry`, instead of failing on every run.
-                report.outcomes.append(
-                    self._outcome(order, Result.PARKED, held.reason, held.fix_path)
-                )
+                slots.append(self._outcome(order, Result.PARKED, held.reason, held.fix_path))
                 continue
-            outcome = self._export_one(order, print_)
-            if outcome.result in (Result.CREATED, Result.ALREADY_PRESENT) and held:
+            todo.append((len(slots), order, print_, held is not None))
+            slots.append(None)
+
+        stop = threading.Event()
+
+        def run(job: tuple[int, Order, str, bool]) -> tuple[int, Outcome | None]:
+            index, order, print_, was_parked = job
+            if stop.is_set():
+                return index, None  # the run is going down: start no further order
+            try:
+                outcome = self._export_one(order, print_)
+            except BaseException:
+                stop.set()
+                raise
+            if outcome.result in (Result.CREATED, Result.ALREADY_PRESENT) and was_parked:
+                key = entity_key(order.shop, order.magento_entity_id)
                 self.state.resolve_parked(self.tenant.id, FLOW, key)
-            report.outcomes.append(outcome)
+            return index, outcome
+
+        for index, done in map_bounded(run, todo, EXPORT_CONCURRENCY):
+            slots[index] = done
+        report.outcomes.extend(o for o in slots if o is not None)
         return report
 
     def _outcome(
@@ -310,11 +336,20 @@ class OrderExporter:
         )
 
     def _customer(self, order: Order, notes: Latin1Notes) -> str:
-        # Customer submits are safe to repeat: Specter matches on e-mail, then org. no.
+        # Customer submits are safe to repeat: Specter matches on e-mail, then org. no. Within a
+        # run the same customer (same payload) is submitted once.
         payload = specter_customer(order, self.tenant, notes)
+        cache_key = json.dumps(payload, sort_keys=True, default=str)
+        with self._customers_lock:
+            known = self._customers.get(cache_key)
+        if known:
+            return known
         for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
             try:
-                return self.specter.submit_customer(payload)
+                customer_id = self.specter.submit_customer(payload)
+                with self._customers_lock:
+                    self._customers[cache_key] = customer_id
+                return customer_id
             except OutcomeUnknown:
                 if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
                     raise

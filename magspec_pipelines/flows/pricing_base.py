@@ -15,7 +15,7 @@ from magspec_pipelines.flows import pricing_assumed as assumed
 from magspec_pipelines.flows.pricing_report import ShopReport, SyncReport
 from magspec_pipelines.flows.pricing_run import PriceListEngine
 from magspec_pipelines.flows.pricing_sources import PriceLists, read_price_lists
-from magspec_pipelines.flows.pricing_targets import ShopTarget, writers
+from magspec_pipelines.flows.pricing_targets import ShopTarget, present_skus, writers
 from magspec_pipelines.magento.models import BasePrice
 from magspec_pipelines.mapping.prices import base_prices, fingerprint
 from magspec_pipelines.tenancy import Shop, Tenant
@@ -106,11 +106,10 @@ class BasePriceSync(PriceListEngine):
             incl_step=assumed.INCL_VAT_DECIMALS,
             excl_step=assumed.EXCL_VAT_DECIMALS,
         )
-        products = target.installation.products()
-        skus = sorted(s for s in wanted if s in products)
-        shop.no_product = len(wanted) - len(skus)
-        new = {s: fingerprint([str(wanted[s].amount), target.store_id]) for s in skus}
+        new = {s: fingerprint([str(wanted[s].amount), target.store_id]) for s in wanted}
         old = self.state.fingerprints(self.tenant.id, ENTITY, code)
+        skus = sorted(present_skus(target, new, old, compare))
+        shop.no_product = len(wanted) - len(skus)
         changed = [s for s in skus if old.get(s) != new[s]]
         drifted: list[str] = []
         if compare:

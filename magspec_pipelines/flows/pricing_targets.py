@@ -5,15 +5,20 @@ installation has. Dagster-free; the price and stock engines use it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.tenancy import Shop, Tenant
 
 MakeClient = Callable[[Tenant, Shop], MagentoClient]
+# Up to this many SKUs are looked up by SKU (`sku in (...)`, LOOKUP_SKUS per search) rather than
+# by reading the installation's whole catalog.
+LOOKUP_LIMIT = 1000
+LOOKUP_SKUS = 100
 
 
 class TargetError(Exception):
@@ -48,6 +53,23 @@ class Installation:
                 )
             }
         return self._products
+
+    def existing(self, skus: Collection[str]) -> set[str]:
+        """Which of `skus` Magento has: looked up by SKU when they are few, else from the whole
+        catalog (read once per run)."""
+        if self._products is None and len(skus) <= LOOKUP_LIMIT:
+            wanted = sorted(skus)
+            groups = [wanted[i : i + LOOKUP_SKUS] for i in range(0, len(wanted), LOOKUP_SKUS)]
+
+            def lookup(group: list[str]) -> list[str]:
+                criteria = SearchCriteria().where("sku", "in", group)
+                pages = self.client.iter_products(criteria, page_size=self.client.limits.page_size)
+                return [str(p["sku"]) for p in pages]
+
+            found = map_bounded(lookup, groups, self.client.limits.concurrency)
+            return {sku for group in found for sku in group} & set(skus)
+        products = self.products()
+        return {sku for sku in skus if sku in products}
 
     def store_views(self) -> list[dict[str, Any]]:
         if self._views is None:
@@ -147,3 +169,20 @@ def writers(
     for target in sorted(targets.values(), key=lambda t: t.index):
         groups.setdefault((target.installation.base_url, key(target)), []).append(target)
     return {group[0].shop.code: group for group in groups.values()}
+
+
+def present_skus(
+    target: ShopTarget, new: dict[str, str], old: dict[str, str], compare: bool
+) -> set[str]:
+    """The SKUs of `new` (SKU → wanted fingerprint) that exist in the shop's Magento.
+
+    A SKU whose stored fingerprint equals the wanted one was written, so it exists (a product
+    deleted in Magento since then is found by the compare run, which reads the whole catalog);
+    only the others are looked up, so a run with nothing changed reads no catalog at all.
+    """
+    installation = target.installation
+    if compare:
+        products = installation.products()
+        return {s for s in new if s in products}
+    unchanged = {s for s, value in new.items() if old.get(s) == value}
+    return unchanged | installation.existing([s for s in new if s not in unchanged])

@@ -14,7 +14,7 @@ from magspec_pipelines.flows import pricing_assumed as assumed
 from magspec_pipelines.flows.pricing_report import ShopReport, SyncReport
 from magspec_pipelines.flows.pricing_run import PriceListEngine
 from magspec_pipelines.flows.pricing_sources import PriceLists, read_price_lists
-from magspec_pipelines.flows.pricing_targets import ShopTarget, writers
+from magspec_pipelines.flows.pricing_targets import ShopTarget, present_skus, writers
 from magspec_pipelines.magento.models import TierPrice
 from magspec_pipelines.mapping.prices import plan_tiers, tier_fingerprint, tier_rows
 from magspec_pipelines.tenancy.pricing import TierPriceList
@@ -99,13 +99,13 @@ class TierPriceSync(PriceListEngine):
             )
             for sku, sku_rows in rows.items():
                 wanted.setdefault(sku, []).extend(sku_rows)
-        products = target.installation.products()
         old = self.state.fingerprints(self.tenant.id, ENTITY, code)
         # SKUs written before but no longer wanted still need their managed rows deleted.
-        candidates = sorted(set(wanted) | set(old))
-        skus = [s for s in candidates if s in products]
-        shop.no_product = len([s for s in wanted if s not in products])
-        new = {s: tier_fingerprint(wanted.get(s, [])) for s in skus}
+        candidates = set(wanted) | set(old)
+        new = {s: tier_fingerprint(wanted.get(s, [])) for s in candidates}
+        skus = sorted(present_skus(target, new, old, compare))
+        present = set(skus)
+        shop.no_product = len([s for s in wanted if s not in present])
         look = skus if compare else [s for s in skus if old.get(s) != new[s]]
         current: dict[str, list[dict]] = {}
         for row in target.client.tier_prices(look) if look else []:

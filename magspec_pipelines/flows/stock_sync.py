@@ -16,7 +16,7 @@ from decimal import Decimal
 from magspec_pipelines.flows import pricing_assumed as assumed
 from magspec_pipelines.flows.pricing_report import ShopReport, SyncReport
 from magspec_pipelines.flows.pricing_run import PricingEngine
-from magspec_pipelines.flows.pricing_targets import MakeClient, ShopTarget, writers
+from magspec_pipelines.flows.pricing_targets import MakeClient, ShopTarget, present_skus, writers
 from magspec_pipelines.magento.models import SourceItem
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.stock import (
@@ -160,11 +160,10 @@ class StockSync(PricingEngine):
             for s in staged
             if site_of(s.level.stock_site_id, default) == site
         }
-        products = target.installation.products()
-        skus = sorted(s for s in items if s in products)
+        new = {s: stock_fingerprint(items[s]) for s in items}
+        old = self.state.fingerprints(self.tenant.id, ENTITY, code, sorted(items))
+        skus = sorted(present_skus(target, new, old, compare))
         shop.no_product = len(items) - len(skus)
-        new = {s: stock_fingerprint(items[s]) for s in skus}
-        old = self.state.fingerprints(self.tenant.id, ENTITY, code, skus)
         changed = [s for s in skus if old.get(s) != new[s]]
         drifted: list[str] = []
         if compare and target.client.has_msi():
