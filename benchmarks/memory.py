@@ -1,0 +1,47 @@
+"""Case 5b: peak memory of a catalog sync of many SKUs (default 100,000), in a process of its own.
+
+Run as `python -m benchmarks.memory SKUS`: it starts the sandboxes in a child process (so their
+memory is not counted), runs the tenant's product sync (`catalog_products_to_magento`, every
+article a new product) and prints one line of JSON with this process's peak resident memory.
+The cost model is off here: memory, not time, is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+from benchmarks.cases_sync import magspec_for, scratch_dir
+from benchmarks.world import CATALOG_INSTANCE, BenchSpec, Sandboxes
+from magspec_pipelines.demo import run_flow
+
+
+def measure(skus: int) -> dict:
+    spec = BenchSpec(skus=skus, orders=20, order_days=1, latency_ms=0, item_ms=0, concurrency=4)
+    with Sandboxes(spec) as sandboxes, magspec_for(sandboxes, spec, scratch_dir()) as magspec:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        run = run_flow(
+            magspec.defs,
+            magspec.instance,
+            CATALOG_INSTANCE,
+            "products",
+            "catalog_products_to_magento",
+            {},
+        )
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {
+        "skus": skus,
+        "success": run.success,
+        "created": run.numbers.get("created", 0),
+        "seconds": seconds,
+        "peak_rss_bytes": peak * 1024,
+        "rss_before_sync_bytes": before * 1024,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)), flush=True)
