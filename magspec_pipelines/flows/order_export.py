@@ -336,10 +336,11 @@ class OrderExporter:
         )
 
     def _customer(self, order: Order, notes: Latin1Notes) -> str:
-        # Customer submits are safe to repeat: Specter matches on e-mail, then org. no. Within a
-        # run the same customer (same payload) is submitted once.
+        # Customer submits are safe to repeat: Specter matches on e-mail, then org. no. They are
+        # sent with `forceCustomerUpdate`, so a customer whose details changed is submitted
+        # again; the very same details are submitted once per run.
         payload = specter_customer(order, self.tenant, notes)
-        cache_key = json.dumps(payload, sort_keys=True, default=str)
+        cache_key = payload.model_dump_json()
         with self._customers_lock:
             known = self._customers.get(cache_key)
         if known:

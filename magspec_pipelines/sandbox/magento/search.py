@@ -7,6 +7,7 @@ camelCase keys alike, sort direction DESC when omitted, `in`/`nin` comma-separat
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -409,7 +410,18 @@ def key_page(
     size = criteria.page_size
     if limits.input_limits and size > MAX_PAGE_SIZE:
         return None  # `search` answers with the input error
-    chosen = [k for k in keys if all(_within(k, c, n) for c, n in bounds)]
+    # `keys` are sorted: each bound cuts the range at a point found by bisection.
+    low, high = 0, len(keys)
+    for condition, number in bounds:
+        if condition == "gt":
+            low = max(low, bisect.bisect_right(keys, number))
+        elif condition in ("gteq", "moreq", "from"):
+            low = max(low, bisect.bisect_left(keys, number))
+        elif condition == "lt":
+            high = min(high, bisect.bisect_left(keys, number))
+        else:
+            high = min(high, bisect.bisect_right(keys, number))
+    chosen = keys[low:high] if low < high else []
     if sorts and sorts[0].descending:
         chosen.reverse()
     total = len(chosen)
@@ -420,13 +432,3 @@ def key_page(
             page = last_page
         chosen = chosen[(page - 1) * size : page * size]
     return chosen, total
-
-
-def _within(key: int, condition: str, number: Decimal) -> bool:
-    if condition == "gt":
-        return key > number
-    if condition in ("gteq", "moreq", "from"):
-        return key >= number
-    if condition == "lt":
-        return key < number
-    return key <= number
