@@ -50,6 +50,7 @@ from magspec_pipelines.sandbox.magento import (
     StoreViewSpec,
 )
 from magspec_pipelines.sandbox.magento.assumed import STATUS_WEIGHTS
+from magspec_pipelines.sandbox.scenario import store_view
 from magspec_pipelines.sandbox.server import BackgroundServer
 from magspec_pipelines.sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
 from magspec_pipelines.tenancy import load_registry
@@ -130,16 +131,7 @@ def bench_articles(spec: BenchSpec) -> list[dict[str, Any]]:
 
 
 def _store_view() -> StoreViewSpec:
-    return StoreViewSpec(
-        code="se",
-        name="Svenska",
-        website_code="se",
-        website_name="Sverige",
-        currency="SEK",
-        locale="sv_SE",
-        timezone="Europe/Stockholm",
-        tax_percent=25,
-    )
+    return store_view("se", "Svenska", "se", "Sverige")
 
 
 def _orders_per_day(spec: BenchSpec) -> int:

@@ -49,7 +49,9 @@ class Installation:
             self._products = {
                 str(p["sku"]): str(p.get("type_id") or "")
                 for p in self.client.iter_products(
-                    SearchCriteria(), page_size=self.client.limits.page_size
+                    SearchCriteria(),
+                    page_size=self.client.limits.page_size,
+                    fields=("sku", "type_id"),
                 )
             }
         return self._products
@@ -63,7 +65,9 @@ class Installation:
 
             def lookup(group: list[str]) -> list[str]:
                 criteria = SearchCriteria().where("sku", "in", group)
-                pages = self.client.iter_products(criteria, page_size=self.client.limits.page_size)
+                pages = self.client.iter_products(
+                    criteria, page_size=self.client.limits.page_size, fields=("sku",)
+                )
                 return [str(p["sku"]) for p in pages]
 
             found = map_bounded(lookup, groups, self.client.limits.concurrency)

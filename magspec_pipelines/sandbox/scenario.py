@@ -42,7 +42,9 @@ def _jackets_missing_in_specter() -> tuple[str, ...]:
     return tuple(sku for parent in ("MJ01", "MJ02") for sku in catalog.products[parent].children)
 
 
-def _view(code: str, name: str, website: str, website_name: str, **kw) -> StoreViewSpec:
+def store_view(code: str, name: str, website: str, website_name: str, **kw) -> StoreViewSpec:
+    """A store view with Swedish settings (SEK, sv_SE, Stockholm, 25 % tax) unless `kw` says
+    otherwise."""
     settings = {**_SE, **kw}
     return StoreViewSpec(
         code=code, name=name, website_code=website, website_name=website_name, **settings
@@ -67,9 +69,9 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
             "acme",
             1,
             [
-                _view("se", "Svenska", "se", "Sverige"),
-                _view("en", "English", "eu", "Europe", currency="EUR", locale="en_GB"),
-                _view("b2b", "Återförsäljare", "se", "Sverige"),
+                store_view("se", "Svenska", "se", "Sverige"),
+                store_view("en", "English", "eu", "Europe", currency="EUR", locale="en_GB"),
+                store_view("b2b", "Återförsäljare", "se", "Sverige"),
             ],
             days,
             orders_per_day,
@@ -77,7 +79,7 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
         _instance(
             "fjall",
             2,
-            [_view("default", "Default Store View", "base", "Main Website")],
+            [store_view("default", "Default Store View", "base", "Main Website")],
             days,
             orders_per_day,
         ),
@@ -85,8 +87,8 @@ def magento_instances(days: int = 7, orders_per_day: int = 6) -> list[InstanceSp
             "brisk",
             3,
             [
-                _view("se", "Butik", "se", "Brisk Sverige"),
-                _view("b2b", "Återförsäljare", "b2b", "Brisk B2B"),
+                store_view("se", "Butik", "se", "Brisk Sverige"),
+                store_view("b2b", "Återförsäljare", "b2b", "Brisk B2B"),
             ],
             days,
             orders_per_day,

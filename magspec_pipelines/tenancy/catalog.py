@@ -118,7 +118,7 @@ class InitialSync(_Model):
     # Variant groups (erp) or articles (ecom) per chunk; progress is recorded after each chunk.
     # A chunk's simple products are written together: above the Magento client's bulk threshold
     # (1000) through async bulk, so large chunks are what makes a big catalog fast.
-    chunk_size: int = Field(default=2000, ge=1, le=5000)
+    chunk_size: int = Field(default=5000, ge=1, le=5000)
 
 
 class CatalogSettings(_Model):

@@ -313,3 +313,17 @@ def test_page_sizes_above_the_input_limit_are_refused_before_sending() -> None:
             client.search_orders(SearchCriteria().page(size=301))
         client.search_products(SearchCriteria().page(size=100))
     assert len(sent) == 1
+
+
+def test_product_reads_can_ask_for_a_few_fields_only() -> None:
+    seen: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.url.params))
+        return httpx.Response(200, json={"items": [{"id": 1, "sku": "S1"}], "total_count": 1})
+
+    client, _ = checked_client(handler)
+    with client:
+        found = list(client.iter_products(SearchCriteria(), 300, fields=("sku",)))
+    assert found == [{"id": 1, "sku": "S1"}]
+    assert seen[0]["fields"] == "items[id,sku],total_count"

@@ -200,3 +200,14 @@ def test_key_paging_answers_as_a_full_search_does(magento_shared: MagentoHandle,
         assert answers[0]["total_count"] == answers[1]["total_count"]
         assert answers[0]["items"] == answers[1]["items"]
     assert answered == [True, False] * len(cases)
+
+
+def test_fields_trims_the_answer(magento_shared: MagentoHandle) -> None:
+    from magspec_pipelines_tests.sandbox.test_magento_sandbox import criteria
+
+    m = magento_shared
+    pairs = criteria(page_size=5) + [("fields", "items[sku,type_id],total_count")]
+    body = m.rest("GET", "/V1/products", params=pairs).json()
+    assert set(body) == {"items", "total_count"}
+    assert body["total_count"] == len(m.inst.catalog.by_sku)
+    assert [set(item) for item in body["items"]] == [{"sku", "type_id"}] * 5

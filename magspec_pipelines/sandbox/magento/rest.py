@@ -183,7 +183,9 @@ async def answer(inst: MagentoInstance, request: Request) -> Response:
         query = list(request.query_params.multi_items())
         if found.mode == "sync":
             call = Call(inst, found.params, query, body, found.store_code)
-            return MagentoJSON(found.route.handler(call))
+            answer = found.route.handler(call)
+            wanted = request.query_params.get("fields")
+            return MagentoJSON(filter_fields(answer, parse_fields(wanted)) if wanted else answer)
         if found.mode == "bulk":
             if not isinstance(body, list):
                 raise errors.InputError(assumed.MALFORMED_BODY)
@@ -198,3 +200,41 @@ async def answer(inst: MagentoInstance, request: Request) -> Response:
     except Exception:  # noqa: BLE001 - Magento masks anything unexpected as a 500
         failure = errors.InternalError()
         return MagentoJSON(failure.body(), status_code=failure.status)
+
+
+# -- `fields=`: filtered responses (reference §2.1) ------------------------------------------------
+Fields = dict[str, "Fields"]
+
+
+def parse_fields(text: str) -> Fields:
+    """`items[sku,type_id],total_count` → {"items": {"sku": {}, "type_id": {}}, "total_count": {}};
+    an empty selection keeps the whole value."""
+    out: Fields = {}
+    stack = [out]
+    name = ""
+    for ch in text:
+        if ch in ",[]":
+            if name.strip():
+                stack[-1][name.strip()] = stack[-1].get(name.strip(), {})
+            if ch == "[" and name.strip():
+                stack.append(stack[-1][name.strip()])
+            elif ch == "]" and len(stack) > 1:
+                stack.pop()
+            name = ""
+        else:
+            name += ch
+    if name.strip():
+        stack[-1][name.strip()] = stack[-1].get(name.strip(), {})
+    return out
+
+
+def filter_fields(value: Any, fields: Fields) -> Any:
+    """`value` with only the selected fields (lists filtered element by element); names the
+    answer does not have are left out, as Magento's field filter does."""
+    if not fields:
+        return value
+    if isinstance(value, list):
+        return [filter_fields(item, fields) for item in value]
+    if isinstance(value, dict):
+        return {k: filter_fields(value[k], sub) for k, sub in fields.items() if k in value}
+    return value
