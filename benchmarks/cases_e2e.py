@@ -591,31 +591,3 @@ def _result(
         "warmup": {k: v for k, v in warmup.items() if k != "quiet_at"},
         "breakdown": breakdown,
     }
-
-
-# -- a run against the demo world, for development -------------------------------------------
-def demo_end_to_end(orders: int = 50, spacing: float = 2.0, tenant: str = "acme") -> dict:
-    """The case against the demo world (both sandboxes in this process, the demo tenants)."""
-    from magspec_pipelines.sandbox.scenario import DEMO_SECRETS, build_world
-    from magspec_pipelines.sandbox.server import BackgroundServer
-
-    world = build_world(days=3, orders_per_day=4)
-    with (
-        BackgroundServer(world.magento.app) as magento,
-        BackgroundServer(world.specter.app) as specter,
-        tempfile.TemporaryDirectory(prefix="magspec-bench-demo-") as tmp,
-    ):
-        folder = Path(tmp)
-        for source in sorted((REPO / "tenants").glob("*.yaml")):
-            text = source.read_text(encoding="utf-8")
-            text = text.replace("http://127.0.0.1:8781", magento.url)
-            text = text.replace("http://127.0.0.1:8782", specter.url)
-            (folder / source.name).write_text(text, encoding="utf-8")
-        return run_end_to_end(folder, tenant, DEMO_SECRETS, orders, spacing)
-
-
-if __name__ == "__main__":
-    import json
-
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    print(json.dumps(demo_end_to_end(count), indent=2, default=str))

@@ -235,7 +235,7 @@ def catalog_cases(sandboxes: Sandboxes, spec: BenchSpec, workdir: Path) -> list[
             _row("naive requests per SKU", naive.total_requests / sample),
             *(
                 _row(
-                    f"  {flow} phase: wall time / its item work at 4 slots",
+                    f"  {flow} phase: wall time / its item work at {spec.concurrency} slots",
                     f"{phase['seconds']:.1f} s / "
                     f"{phase['items'].get('magento', 0) * spec.item_ms / 1000 / spec.concurrency:.1f} s",
                 )
@@ -313,14 +313,6 @@ def order_case(sandboxes: Sandboxes, spec: BenchSpec, workdir: Path) -> dict[str
             _row("orders per second", m / first.seconds),
             _row("requests per order (Magento + Specter)", first.total_requests / max(1, m)),
             _row("lower bound", bound, "s"),
-            *(
-                _row(
-                    f"  {flow} phase: wall time / its item work at 4 slots",
-                    f"{phase['seconds']:.1f} s / "
-                    f"{phase['items'].get('magento', 0) * spec.item_ms / 1000 / spec.concurrency:.1f} s",
-                )
-                for flow, phase in first.phases.items()
-            ),
             _row("magspec / lower bound", first.seconds / bound, "x"),
             _row(
                 "exported once / missing / twice",
