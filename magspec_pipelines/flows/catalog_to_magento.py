@@ -118,6 +118,16 @@ class _Context:
         found = self.client.iter_products(SearchCriteria(), page_size=READ_PAGE, scope="all")
         self.everything = {str(p.get("sku")): p for p in found}
 
+    def read_present(self, skus: list[str]) -> None:
+        """Many SKUs to compare: which exist, from the whole catalog read with the SKU only;
+        then only those are read in full (none, when a first push creates them all)."""
+        listed = self.client.iter_products(
+            SearchCriteria(), page_size=READ_PAGE, scope="all", fields=("sku",)
+        )
+        present = {str(p.get("sku")) for p in listed}
+        wanted = [s for s in skus if s in present]
+        self.everything = self.products(wanted) if wanted else {}
+
     def label_map(self, code: str) -> dict[str, str]:
         if code not in self.labels:
             rows = self.client.attribute_options(code)
@@ -241,10 +251,12 @@ class ProductsToMagento:
             report.counts["unchanged"] += len(units) - len(todo)
             for shop in inst.shops:
                 report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
-        if todo and (full or sum(len(u.skus) for u in todo) > LOOKUP_LIMIT):
-            # Many products to compare: a few pages of the whole catalog cost less than
-            # searching them by SKU.
+        if todo and full:
             ctx.read_all()
+        elif sum(len(u.skus) for u in todo) > LOOKUP_LIMIT:
+            # Many products to compare: a few pages of the whole catalog (SKUs only) cost less
+            # than searching for each of them.
+            ctx.read_present([sku for u in todo for sku in u.skus])
         interrupted = False
         for part in chunked(todo, chunk_size):
             outcomes = self._sync_chunk(ctx, part, sites_wanted, dry_run)
