@@ -29,6 +29,7 @@ from magspec_pipelines.flows.catalog_store_views import (
 from magspec_pipelines.flows.pricing_run import BULK_POLL_SECONDS, BULK_TIMEOUT_SECONDS
 from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.models import Variant
 from magspec_pipelines.magento.search import SearchCriteria
@@ -49,10 +50,6 @@ FLOW = "products_to_magento"
 ENTITY = "product_unit"
 # Magento's page size limit while input limits are on.
 READ_PAGE = 300
-# SKUs per lookup search (`sku in (...)`): the query string stays a few kilobytes.
-LOOKUP_SKUS = 100
-# Above this many SKUs a run reads the whole catalog instead of searching for them.
-LOOKUP_LIMIT = 1000
 
 
 @dataclass
@@ -104,15 +101,7 @@ class _Context:
     def products(self, skus: list[str]) -> dict[str, dict[str, Any]]:
         if self.everything is not None:
             return {s: self.everything[s] for s in skus if s in self.everything}
-        # A few hundred SKUs per search keep the URL short; the searches run side by side.
-        groups = [skus[i : i + LOOKUP_SKUS] for i in range(0, len(skus), LOOKUP_SKUS)]
-
-        def lookup(group: list[str]) -> list[dict[str, Any]]:
-            criteria = SearchCriteria().where("sku", "in", group)
-            return list(self.client.iter_products(criteria, page_size=READ_PAGE, scope="all"))
-
-        found = map_bounded(lookup, groups, self.client.limits.concurrency)
-        return {str(p.get("sku")): p for page in found for p in page}
+        return self.client.products_by_sku(skus, scope="all")
 
     def read_all(self) -> None:
         found = self.client.iter_products(SearchCriteria(), page_size=READ_PAGE, scope="all")
@@ -253,7 +242,7 @@ class ProductsToMagento:
                 report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
         if todo and full:
             ctx.read_all()
-        elif sum(len(u.skus) for u in todo) > LOOKUP_LIMIT:
+        elif sum(len(u.skus) for u in todo) > SKU_LOOKUP_LIMIT:
             # Many products to compare: a few pages of the whole catalog (SKUs only) cost less
             # than searching for each of them.
             ctx.read_present([sku for u in todo for sku in u.skus])

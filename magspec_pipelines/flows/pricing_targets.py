@@ -9,16 +9,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.tenancy import Shop, Tenant
 
 MakeClient = Callable[[Tenant, Shop], MagentoClient]
-# Up to this many SKUs are looked up by SKU (`sku in (...)`, LOOKUP_SKUS per search) rather than
-# by reading the installation's whole catalog.
-LOOKUP_LIMIT = 1000
-LOOKUP_SKUS = 100
 
 
 class TargetError(Exception):
@@ -59,19 +55,8 @@ class Installation:
     def existing(self, skus: Collection[str]) -> set[str]:
         """Which of `skus` Magento has: looked up by SKU when they are few, else from the whole
         catalog (read once per run)."""
-        if self._products is None and len(skus) <= LOOKUP_LIMIT:
-            wanted = sorted(skus)
-            groups = [wanted[i : i + LOOKUP_SKUS] for i in range(0, len(wanted), LOOKUP_SKUS)]
-
-            def lookup(group: list[str]) -> list[str]:
-                criteria = SearchCriteria().where("sku", "in", group)
-                pages = self.client.iter_products(
-                    criteria, page_size=self.client.limits.page_size, fields=("sku",)
-                )
-                return [str(p["sku"]) for p in pages]
-
-            found = map_bounded(lookup, groups, self.client.limits.concurrency)
-            return {sku for group in found for sku in group} & set(skus)
+        if self._products is None and len(skus) <= SKU_LOOKUP_LIMIT:
+            return set(self.client.products_by_sku(sorted(skus), fields=("sku",))) & set(skus)
         products = self.products()
         return {sku for sku in skus if sku in products}
 
