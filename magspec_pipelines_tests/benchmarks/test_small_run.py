@@ -34,6 +34,8 @@ def test_catalog_push_then_no_change_run_writes_nothing(sandboxes, tmp_path: Pat
     assert first.items["magento"] >= 5 * SPEC.skus
     assert second.writes["magento"] == 0, second.by_route["magento"]
     assert second.writes["specter"] == 0
+    # nothing changed, so nothing is looked up in the catalog either
+    assert not [r for r in second.by_route["magento"] if r.endswith("/V1/products")]
 
 
 def test_order_export_brings_every_order_once(sandboxes, tmp_path: Path):

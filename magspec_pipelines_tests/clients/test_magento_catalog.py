@@ -298,6 +298,27 @@ def test_bulk_requests_respect_the_async_batch_size() -> None:
     assert entities == [f"S{i}" for i in range(13)]
 
 
+def test_large_bulk_pushes_are_spread_over_the_allowed_concurrency() -> None:
+    # One request of 450 operations would keep one Magento worker busy and leave three idle.
+    sizes: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json_body(request)
+        sizes.append(len(body))
+        items = [{"id": i, "data_hash": "h", "status": "accepted"} for i in range(len(body))]
+        return httpx.Response(202, json={"bulk_uuid": f"u-{len(sizes)}", "request_items": items})
+
+    limits = Limits(batch_size=1, bulk_threshold=0, concurrency=4)
+    client, _ = checked_client(handler, limits=limits)
+    with client:
+        spread = client.save_source_items([SourceItem(f"S{i}", "default", i) for i in range(450)])
+        small = client.save_source_items([SourceItem(f"T{i}", "default", i) for i in range(150)])
+    assert sorted(sizes[:4]) == [111, 113, 113, 113] and sizes[4:] == [150]
+    entities = [e for s in spread.bulk for item in s.items for e in item.entities]
+    assert entities == [f"S{i}" for i in range(450)]
+    assert len(small.bulk) == 1
+
+
 def test_page_sizes_above_the_input_limit_are_refused_before_sending() -> None:
     sent: list[httpx.Request] = []
 
