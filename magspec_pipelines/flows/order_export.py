@@ -180,6 +180,7 @@ class OrderExporter:
         self.specter = specter
         self.retry_parked = retry_parked
         self._customers: dict[str, str] = {}
+        self._customer_locks: dict[str, threading.Lock] = {}
         self._customers_lock = threading.Lock()
 
     def export(self, normalized: Normalized) -> ExportReport:
@@ -342,18 +343,20 @@ class OrderExporter:
         payload = specter_customer(order, self.tenant, notes)
         cache_key = payload.model_dump_json()
         with self._customers_lock:
+            # Orders of one customer in flight at once wait for the first one's submit.
+            same_customer = self._customer_locks.setdefault(cache_key, threading.Lock())
+        with same_customer:
             known = self._customers.get(cache_key)
-        if known:
-            return known
-        for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
-            try:
-                customer_id = self.specter.submit_customer(payload)
-                with self._customers_lock:
+            if known:
+                return known
+            for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
+                try:
+                    customer_id = self.specter.submit_customer(payload)
                     self._customers[cache_key] = customer_id
-                return customer_id
-            except OutcomeUnknown:
-                if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
-                    raise
+                    return customer_id
+                except OutcomeUnknown:
+                    if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
+                        raise
         raise AssertionError("unreachable")
 
     def _submit_order(self, payload, webshop_id: str | None) -> tuple[str, bool]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from magspec_pipelines.domain import CustomerKind, LineKind
+from magspec_pipelines.flows.order_export import Normalized, OrderExporter, Result
 from magspec_pipelines.mapping.orders import normalize_order, specter_customer, specter_order
 from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.mapping.text import Latin1Notes
@@ -222,3 +225,52 @@ def test_bad_orders_name_the_reason_and_the_fix(acme, change, reason, fix):
         normalize_order(raw, acme, acme.shop("se"))
     assert reason in problem.value.reason
     assert fix in problem.value.fix
+
+
+class CountingSpecter:
+    """Stands for Specter: counts customer submits, numbers orders, and records how many
+    submits were in flight at once."""
+
+    def __init__(self) -> None:
+        self.customers: list[str] = []
+        self.orders: list[str] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._lock = threading.Lock()
+
+    def submit_customer(self, payload) -> str:
+        time.sleep(0.02)  # long enough for orders of the same customer to overlap
+        with self._lock:
+            self.customers.append(payload.emailAddress)
+            return f"C{len(self.customers)}"
+
+    def submit_order(self, payload, webshop_id=None) -> str:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(0.05)
+        with self._lock:
+            self.in_flight -= 1
+            self.orders.append(payload.externalOrderNo)
+            return f"O{len(self.orders)}"
+
+
+def test_export_sends_orders_side_by_side_and_one_submit_per_customer(acme, state_store):
+    # Six orders: four of one customer with the same details, two of another.
+    raws = [magento_order(entity_id=100 + n, increment_id=f"1000001{n:02d}") for n in range(4)] + [
+        magento_order(
+            entity_id=200 + n,
+            increment_id=f"1000002{n:02d}",
+            customer_email="bo@example.se",
+            billing_address=address("billing", email="bo@example.se", firstname="Bo"),
+        )
+        for n in range(2)
+    ]
+    shop = acme.shop("se")
+    orders = [normalize_order(raw, acme, shop) for raw in raws]
+    specter = CountingSpecter()
+    report = OrderExporter(acme, state_store, specter).export(Normalized(orders=orders))
+    assert [o.result for o in report.outcomes] == [Result.CREATED] * 6
+    assert sorted(specter.orders) == sorted(o.increment_id for o in orders)
+    assert sorted(specter.customers) == ["asa@example.se", "bo@example.se"]
+    assert specter.most_in_flight > 1
