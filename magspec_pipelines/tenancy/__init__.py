@@ -3,12 +3,10 @@
 from magspec_pipelines.tenancy.models import (
     FLOWS_BY_MODE,
     PACKAGES,
-    PAY_TYPE_CODES,
     CronSettings,
     Flow,
     MagentoInstallation,
     Mode,
-    OrderSettings,
     Package,
     PackageInfo,
     Shop,
@@ -17,6 +15,7 @@ from magspec_pipelines.tenancy.models import (
     Tenant,
     UnknownShop,
 )
+from magspec_pipelines.tenancy.orders import PAY_TYPE_CODES, OrderSettings
 from magspec_pipelines.tenancy.registry import (
     Registry,
     RegistryError,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -19,11 +18,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from magspec_pipelines.tenancy.catalog import CatalogSettings
 from magspec_pipelines.tenancy.modes import FLOWS_BY_MODE, Flow, Mode
 from magspec_pipelines.tenancy.order_status import OrderStatusSettings
+from magspec_pipelines.tenancy.orders import OrderSettings
 from magspec_pipelines.tenancy.pricing import PricingSettings
 from magspec_pipelines.tenancy.validators import (
     CODE,
     CURRENCY,
-    STATUS,
     TENANT_ID,
     FieldProblems,
     IdText,
@@ -82,29 +81,6 @@ PACKAGES: dict[Package, PackageInfo] = {
     Package.PREMIUM: PackageInfo(Package.PREMIUM, None, order_status=True),
 }
 
-# Verified payTypeIdentifier codes, specter-protocol.md §3.2.
-PAY_TYPE_CODES: tuple[str, ...] = [
-    "I",
-    "PP",
-    "P",
-    "D",
-    "K",
-    "KG",
-    "DP",
-    "AE",
-    "PE",
-    "SP",
-    "SS",
-    "SK",
-    "SCH",
-    "SW",
-    "PY",
-    "PL",
-    "CN",
-    "HF",
-    "CL",
-    "BC",
-]
 SPECTER_LANGUAGES: tuple[str, ...] = ("SE", "EN", "NO", "FI", "DA", "ES", "DE")
 
 
@@ -240,46 +216,6 @@ class Shop(_Model):
     @classmethod
     def _timezone(cls, value: str | None) -> str | None:
         return None if value is None else check_timezone(value)
-
-
-class OrderSettings(_Model):
-    trigger_statuses: list[str] = Field(default_factory=lambda: ["processing"], min_length=1)
-    document: Literal["order", "invoice"] = "order"
-    payment_methods: dict[str, str] = Field(default_factory=dict)
-    shipping_article: str = Field(min_length=1)
-    discount_article: str = Field(min_length=1)
-    external_order_no_prefix: str = ""
-    customer_group_company: IdText | None = None
-    customer_group_person: IdText | None = None
-    start_date: date
-
-    @field_validator("trigger_statuses")
-    @classmethod
-    def _statuses(cls, value: list[str]) -> list[str]:
-        problems: list[tuple[Path, str]] = [
-            ((i,), f"{s!r} is not a Magento status code (allowed: e.g. processing, complete)")
-            for i, s in enumerate(value)
-            if not STATUS.fullmatch(s)
-        ]
-        if problems:
-            raise FieldProblems(problems)
-        return value
-
-    @field_validator("payment_methods")
-    @classmethod
-    def _pay_types(cls, value: dict[str, str]) -> dict[str, str]:
-        problems: list[tuple[Path, str]] = [
-            (
-                (method,),
-                f"{code!r} is not a Specter payTypeIdentifier "
-                f"(allowed: {' '.join(PAY_TYPE_CODES)})",
-            )
-            for method, code in value.items()
-            if code not in PAY_TYPE_CODES
-        ]
-        if problems:
-            raise FieldProblems(problems)
-        return value
 
 
 class CronSettings(_Model):
