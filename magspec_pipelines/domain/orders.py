@@ -22,6 +22,13 @@ class LineKind(StrEnum):
     ARTICLE = "article"
     SHIPPING = "shipping"
     DISCOUNT = "discount"
+    SHIPPING_DISCOUNT = "shipping discount"
+    GIFT_WRAPPING = "gift wrapping"
+    FEE = "fee"
+    GIFT_CARD = "gift card"
+    STORE_CREDIT = "store credit"
+    REWARD_POINTS = "reward points"
+    MAPPED_TOTAL = "mapped total"
 
 
 class Address(_Model):
@@ -85,6 +92,7 @@ class Order(_Model):
     shipping_method: str = ""
     lines: tuple[OrderLine, ...]
     grand_total: Decimal
+    comment: str = Field(default="", description="the customer's order comment")
     notes: tuple[str, ...] = Field(
         default=(), description="what normalization changed, e.g. text Latin-1 cannot carry"
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,21 +25,24 @@ from enum import StrEnum
 from magspec_pipelines.domain import Order
 from magspec_pipelines.http import map_bounded
 from magspec_pipelines.mapping.orders import (
+    as_problem,
+    check_payloads,
     external_order_no,
     normalize_order,
     specter_customer,
     specter_order,
 )
-from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.mapping.text import Latin1Notes
 from magspec_pipelines.specter import SpecterClient
 from magspec_pipelines.specter.errors import (
     OutcomeUnknown,
     SpecterAlreadyInvoiced,
+    SpecterAuthError,
     SpecterDuplicateOrder,
     SpecterError,
     SpecterTransientError,
     SpecterUnknownArticle,
+    SpecterUnreadable,
 )
 from magspec_pipelines.state import BindingState, StateStore
 from magspec_pipelines.tenancy import Tenant
@@ -51,6 +55,19 @@ STAGE_SUBMIT = "submit"
 UNKNOWN_OUTCOME_ATTEMPTS = 3
 # Orders submitted side by side (the Specter client's own limit is 4 requests at once).
 EXPORT_CONCURRENCY = 4
+
+
+class ExportHalted(Exception):
+    """A failure that is not any one order's (a rejected key, answers that are not Specter's
+    protocol): nothing is parked for it, the run fails with this one sentence."""
+
+
+# Reasons under which older versions parked orders for causes that were never the order's: such
+# records are sent again (their cause is checked by the call itself) instead of waiting.
+NOT_THE_ORDERS_FAULT = re.compile(
+    r"\(code 10\)|unreadable|without an APIresponse|success answer without an id|HTTP 40[13]",
+    re.IGNORECASE,
+)
 
 
 class Result(StrEnum):
@@ -135,7 +152,11 @@ def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) ->
         print_ = fingerprint(item.raw)
         try:
             order = normalize_order(item.raw, tenant, shop)
-        except MappingProblem as problem:
+            # Everything that depends on the order alone is settled before any remote call:
+            # a payload that cannot be built parks here, never half-way through the submit.
+            check_payloads(order, tenant, shop)
+        except Exception as exc:  # noqa: BLE001 - one order's data, however broken, is that order's
+            problem = as_problem(exc, item.raw)
             state.park(
                 tenant.id,
                 FLOW,
@@ -198,7 +219,8 @@ class OrderExporter:
             key = entity_key(order.shop, order.magento_entity_id)
             print_ = normalized.fingerprints.get((order.shop, order.magento_entity_id), "")
             held = parked.get(key)
-            if held and not self.retry_parked and held.source_fingerprint == print_:
+            waits = held is not None and not NOT_THE_ORDERS_FAULT.search(held.reason or "")
+            if waits and not self.retry_parked and held.source_fingerprint == print_:
                 # Parked at submission (say, an article Specter lacks): it waits for a change of
                 # the order or for `magspec parked retry`, instead of failing on every run.
                 slots.append(self._outcome(order, Result.PARKED, held.reason, held.fix_path))
@@ -266,6 +288,9 @@ class OrderExporter:
                 BindingState.INVOICED,
             }
         )
+        # Built before the binding: nothing below can fail on the order's own data.
+        customer_payload = specter_customer(order, tenant, notes := Latin1Notes())
+        order_payload = specter_order(order, tenant, shop, "0", notes)
         if binding and binding.state in done:
             return self._outcome(
                 order,
@@ -273,7 +298,6 @@ class OrderExporter:
                 specter_order_no=binding.specter_order_no or "",
                 specter_invoice_no=binding.specter_invoice_no or "",
             )
-        notes = Latin1Notes()
         created_now = False
         try:
             if binding is None or binding.state is BindingState.SUBMITTING:
@@ -285,12 +309,12 @@ class OrderExporter:
                     external_order_no=external_order_no(order, tenant),
                     day=order.day,
                 )
-                customer_id = binding.specter_customer_id or self._customer(order, notes)
+                customer_id = binding.specter_customer_id or self._customer(customer_payload)
                 if customer_id != binding.specter_customer_id:
                     self.state.record_customer(
                         tenant.id, order.shop, order.magento_entity_id, customer_id
                     )
-                payload = specter_order(order, tenant, shop, customer_id, notes)
+                payload = order_payload.model_copy(update={"customerId": customer_id})
                 order_no, created_now = self._submit_order(payload, shop.webshop_id)
                 self.state.record_order_created(
                     tenant.id, order.shop, order.magento_entity_id, order_no
@@ -313,7 +337,11 @@ class OrderExporter:
                 f"create article {exc.article_no} in Specter (or run the product flow), "
                 f"or correct the SKU in Magento; then `magspec parked retry {tenant.id}`",
             )
-        except (SpecterTransientError, OutcomeUnknown) as exc:
+        except SpecterAuthError as exc:
+            raise ExportHalted(self._rejected_key(exc)) from None
+        except (SpecterTransientError, OutcomeUnknown, SpecterUnreadable) as exc:
+            # An unreadable answer leaves the outcome unknown, as a lost one does: the binding
+            # stays `submitting`, and the next run's resubmission meets the duplicate control.
             self.state.record_binding_error(
                 tenant.id, order.shop, order.magento_entity_id, str(exc)
             )
@@ -336,11 +364,29 @@ class OrderExporter:
             notes=notes.summary(),
         )
 
-    def _customer(self, order: Order, notes: Latin1Notes) -> str:
+    def _rejected_key(self, exc: SpecterError) -> str:
+        account = self.tenant.specter
+        names = [
+            n
+            for n in (
+                account.api_user_key_env,
+                account.integration_key_env,
+                account.md5_key1_env,
+                account.md5_key2_env,
+            )
+            if n
+        ]
+        return (
+            f"Specter rejected the key for account {account.sbm_id}: check "
+            f"{' and '.join(names) or 'the tenant keys'} (and specter.api_user_id in "
+            f"tenants/{self.tenant.id}.yaml); nothing was parked, the next run sends every order "
+            f"[{exc.action}: {exc.message}]"
+        )
+
+    def _customer(self, payload) -> str:
         # Customer submits are safe to repeat: Specter matches on e-mail, then org. no. They are
         # sent with `forceCustomerUpdate`, so a customer whose details changed is submitted
         # again; the very same details are submitted once per run.
-        payload = specter_customer(order, self.tenant, notes)
         cache_key = payload.model_dump_json()
         with self._customers_lock:
             # Orders of one customer in flight at once wait for the first one's submit.
@@ -369,7 +415,7 @@ class OrderExporter:
                 if not dup.existing_order_no:
                     raise
                 return dup.existing_order_no, False
-            except OutcomeUnknown:
+            except (OutcomeUnknown, SpecterUnreadable):
                 if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
@@ -382,7 +428,7 @@ class OrderExporter:
                 if not dup.existing_invoice_no:
                     raise
                 return dup.existing_invoice_no, False
-            except OutcomeUnknown:
+            except (OutcomeUnknown, SpecterUnreadable):
                 if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")

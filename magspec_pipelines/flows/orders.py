@@ -15,6 +15,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from magspec_pipelines.flows.common import FlowDefinitions
 from magspec_pipelines.flows.order_export import (
     FLOW,
+    ExportHalted,
     ExportReport,
     FetchedOrder,
     Normalized,
@@ -151,7 +152,11 @@ def build_order_assets(tenants: list[Tenant]) -> tuple[list[dg.AssetsDefinition]
         specter = magspec.specter(tenant)
         started = time.monotonic()
         exporter = OrderExporter(tenant, magspec.state, specter, retry_parked=config.retry_parked)
-        report = exporter.export(normalized_orders)
+        try:
+            report = exporter.export(normalized_orders)
+        except ExportHalted as halted:
+            # Not any order's fault: one plain sentence, nothing parked, the run fails.
+            raise dg.Failure(description=str(halted), allow_retries=False) from None
         counts = report.counts()
         for outcome in report.outcomes:
             if outcome.result is Result.CREATED:

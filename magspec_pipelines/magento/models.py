@@ -111,6 +111,8 @@ class MagentoOrder(_Loose):
     shipping_incl_tax: Decimal | None = None
     shipping_tax_amount: Decimal | None = None
     shipping_description: str | None = None
+    shipping_discount_amount: Decimal | None = None
+    customer_note: str | None = None
     billing_address: MagentoAddress | None = None
     payment: MagentoPayment | None = None
     items: list[MagentoOrderItem] = Field(min_length=1)

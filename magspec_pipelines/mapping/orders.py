@@ -6,6 +6,8 @@ parks with its reason and the configuration path that fixes it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -21,8 +23,10 @@ from magspec_pipelines.domain import (
     OrderLine,
 )
 from magspec_pipelines.magento.models import MagentoAddress, MagentoOrder, MagentoOrderItem
+from magspec_pipelines.mapping import order_money as money
 from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.mapping.text import Latin1Notes
+from magspec_pipelines.specter import assumed as specter_assumed
 from magspec_pipelines.specter.models import SpecterCustomer, SpecterOrder, SpecterOrderRow
 from magspec_pipelines.tenancy import Shop, Tenant
 
@@ -31,6 +35,10 @@ CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 # Payment types that Specter books as paid in advance (reference 3.2: PP goes with isPrepayment=1).
 PREPAYMENT_TYPES = frozenset({"PP"})
+# A Swedish VAT number is SE, the 10-digit organisation number and 01.
+SWEDISH_VAT_NO = re.compile(r"SE(\d{6})-?(\d{4})01")
+# The customer's comment travels in `publishedComment`; its length is not known (kept modest).
+COMMENT_MAX = 1000
 
 
 def parse_magento_datetime(text: str) -> datetime:
@@ -92,6 +100,7 @@ def _shipping(order: MagentoOrder):
 
 
 def _article_lines(order: MagentoOrder) -> list[OrderLine]:
+    oid = order.increment_id
     children: dict[int, MagentoOrderItem] = {}
     for item in order.items:
         if item.parent_item_id is not None:
@@ -104,19 +113,29 @@ def _article_lines(order: MagentoOrder) -> list[OrderLine]:
         # The parent row of a configurable carries the child's SKU (magento2#21231); the child
         # row is the safer source when present.
         sku = child.sku if (item.product_type == "configurable" and child) else item.sku
-        if item.qty_ordered <= 0:
+        quantity = money.amount(item.qty_ordered, f"row {item.item_id} quantity", oid)
+        if quantity <= 0:
             raise MappingProblem(
                 f"order row {item.item_id} ({sku}) has quantity {item.qty_ordered}",
                 fix="the order in Magento: a row without quantity cannot be booked in Specter",
             )
+        if quantity >= specter_assumed.MAX_QUANTITY:
+            raise MappingProblem(
+                f"order row {item.item_id} ({sku}) has quantity {item.qty_ordered}, beyond what "
+                "Specter can hold",
+                fix="the order in Magento: a quantity this size is a data error",
+            )
+        where = f"row {item.item_id} ({sku})"
+        price = money.amount(item.price, f"{where} price", oid)
+        rate = money.amount(item.tax_percent, f"{where} tax_percent", oid)
         lines.append(
             OrderLine(
                 kind=LineKind.ARTICLE,
                 article_no=sku,
                 name=item.name or sku,
-                quantity=item.qty_ordered,
-                unit_price_excl_vat=(item.price or Decimal(0)),
-                vat_percent=(item.tax_percent or Decimal(0)),
+                quantity=quantity,
+                unit_price_excl_vat=price,
+                vat_percent=money.vat_percent(rate, where, oid),
                 magento_item_id=item.item_id,
             )
         )
@@ -133,9 +152,12 @@ def _discount_lines(
     rate_of = {line.magento_item_id: line.vat_percent for line in articles}
     by_rate: dict[Decimal, Decimal] = {}
     for item in order.items:
-        if item.parent_item_id is None and item.discount_amount:
+        where = f"row {item.item_id} discount_amount"
+        discount = money.amount(item.discount_amount, where, order.increment_id)
+        if item.parent_item_id is None and discount:
             rate = rate_of.get(item.item_id, Decimal(0))
-            by_rate[rate] = by_rate.get(rate, Decimal(0)) + item.discount_amount
+            # Magento keeps item discounts positive; the sign is not trusted either way.
+            by_rate[rate] = by_rate.get(rate, Decimal(0)) + abs(discount)
     label = order.discount_description or "Rabatt"
     return [
         OrderLine(
@@ -151,35 +173,32 @@ def _discount_lines(
     ]
 
 
-def _shipping_line(order: MagentoOrder, tenant: Tenant) -> OrderLine | None:
-    amount = order.shipping_amount or Decimal(0)
-    if amount <= 0:
-        return None
-    tax = order.shipping_tax_amount or Decimal(0)
-    rate = (tax / amount * 100).quantize(Decimal(1), ROUND_HALF_UP) if amount else Decimal(0)
-    return OrderLine(
-        kind=LineKind.SHIPPING,
-        article_no=tenant.orders.shipping_article,
-        name=order.shipping_description or "Frakt",
-        quantity=Decimal(1),
-        unit_price_excl_vat=amount,
-        vat_percent=rate,
-    )
+def _organisation_no(raw: dict, tenant: Tenant, vat_no: str) -> str:
+    """A company's organisation number: the tenant's configured attribute, else read out of a
+    Swedish VAT number (SE + the 10-digit organisation number + 01)."""
+    path = tenant.orders.organisation_no_path
+    configured = money.lookup(raw, path) if path else None
+    if isinstance(configured, str | int) and str(configured).strip():
+        return str(configured).strip()[:32]
+    match = SWEDISH_VAT_NO.fullmatch(vat_no.replace(" ", "").upper())
+    return f"{match.group(1)}-{match.group(2)}" if match else ""
 
 
-def _customer(order: MagentoOrder, billing: Address) -> Customer:
+def _customer(order: MagentoOrder, raw: dict, billing: Address, tenant: Tenant) -> Customer:
     company = billing.company.strip()
+    vat_no = (
+        (order.billing_address.vat_id if order.billing_address else "")
+        or order.customer_taxvat
+        or ""
+    ).strip()[:32]
     return Customer(
         email=order.customer_email.strip(),
         kind=CustomerKind.COMPANY if company else CustomerKind.PERSON,
         first_name=order.customer_firstname or billing.first_name,
         last_name=order.customer_lastname or billing.last_name,
         company=company,
-        vat_no=(
-            order.customer_taxvat
-            or (order.billing_address.vat_id if order.billing_address else "")
-            or ""
-        ),
+        organisation_no=_organisation_no(raw, tenant, vat_no) if company else "",
+        vat_no=vat_no,
         is_guest=bool(order.customer_is_guest) or order.customer_id is None,
         magento_customer_id=order.customer_id,
         magento_group_id=order.customer_group_id,
@@ -221,13 +240,34 @@ def normalize_order(raw: dict, tenant: Tenant, shop: Shop) -> Order:
             fix=_fix_path(tenant, f"orders.payment_methods.{payment_method or '<method>'}"),
         )
     currency = order.order_currency_code or shop.currency
-    articles = _article_lines(order)
-    lines = [*articles, *_discount_lines(order, tenant, articles)]
-    if (ship_line := _shipping_line(order, tenant)) is not None:
-        lines.append(ship_line)
     notes = []
     if currency != shop.currency:
+        if not tenant.orders.allow_foreign_currency:
+            raise MappingProblem(
+                f"order {order.increment_id} is in {currency}, shop {shop.code} in {shop.currency}",
+                fix=_fix_path(tenant, "orders.allow_foreign_currency (or the shop's currency)"),
+            )
         notes.append(f"order currency {currency} differs from shop currency {shop.currency}")
+    grand_total = money.amount(order.grand_total, "grand_total", order.increment_id)
+    articles = _article_lines(order)
+    lines = [
+        *articles,
+        *_discount_lines(order, tenant, articles),
+        *money.shipping_lines(order, tenant),
+    ]
+    extra, unmapped = money.extra_lines(order, raw, tenant)
+    lines.extend(extra)
+    total = money.document_total(
+        (row.priceExclVAT, row.noOfItems, row.vatPercent) for row in specter_rows(lines, None)
+    )
+    money.reconcile(
+        order.increment_id,
+        grand_total,
+        total,
+        unmapped,
+        money.unknown_amounts(raw, tenant),
+        tenant,
+    )
     placed_at = parse_magento_datetime(order.created_at)
     return Order(
         tenant=tenant.id,
@@ -239,14 +279,15 @@ def normalize_order(raw: dict, tenant: Tenant, shop: Shop) -> Order:
         day=order_day(order.created_at, shop.timezone or tenant.timezone),
         currency=currency,
         language=shop.language,
-        customer=_customer(order, billing),
+        customer=_customer(order, raw, billing, tenant),
         billing_address=billing,
         shipping_address=shipping_address,
         payment_method=payment_method,
         payment_reference=(order.payment.last_trans_id or "") if order.payment else "",
         shipping_method=(shipping.method or "") if shipping else "",
         lines=tuple(lines),
-        grand_total=order.grand_total,
+        grand_total=grand_total,
+        comment=(order.customer_note or "").strip(),
         notes=tuple(notes),
     )
 
@@ -287,6 +328,11 @@ def specter_customer(order: Order, tenant: Tenant, notes: Latin1Notes) -> Specte
         deliveryCity=text("delivery city", ship.city),
         deliveryCountryCode=ship.country_code,
         deliveryregion=text("delivery region", ship.region),
+        externalCustomerNo=(
+            str(c.magento_customer_id)
+            if tenant.orders.send_magento_customer_id and c.magento_customer_id is not None
+            else ""
+        ),
     )
 
 
@@ -298,16 +344,7 @@ def specter_order(
     order: Order, tenant: Tenant, shop: Shop, customer_id: str, notes: Latin1Notes
 ) -> SpecterOrder:
     pay_type = tenant.orders.payment_methods[order.payment_method]
-    rows = [
-        SpecterOrderRow(
-            articleNo=line.article_no,
-            articleName=notes.text(f"row {i} name", line.name),
-            priceExclVAT=line.unit_price_excl_vat.quantize(MILLI, ROUND_HALF_UP),
-            noOfItems=line.quantity.normalize(),
-            vatPercent=int(line.vat_percent.quantize(Decimal(1), ROUND_HALF_UP)),
-        )
-        for i, line in enumerate(order.lines, start=1)
-    ]
+    rows = specter_rows(order.lines, notes)
     return SpecterOrder(
         customerId=customer_id,
         externalOrderNo=external_order_no(order, tenant),
@@ -320,6 +357,44 @@ def specter_order(
         customerOrderReference=order.increment_id,
         externalDeliveryMethod=order.shipping_method,
         # Staff reading the order in Specter see that a name or address was changed on the way.
+        publishedComment=notes.text("order comment", order.comment)[:COMMENT_MAX],
         internalComment=f"magspec: {notes.summary()}" if notes.summary() else "",
         rows=rows,
+    )
+
+
+def specter_rows(lines: Iterable[OrderLine], notes: Latin1Notes | None) -> list[SpecterOrderRow]:
+    """The rows as Specter receives them: prices to 3 decimals, VAT as an integer."""
+    text = notes.text if notes is not None else (lambda _field, value: value)
+    return [
+        SpecterOrderRow(
+            articleNo=line.article_no,
+            articleName=text(f"row {i} name", line.name),
+            priceExclVAT=line.unit_price_excl_vat.quantize(MILLI, ROUND_HALF_UP),
+            noOfItems=line.quantity.normalize(),
+            vatPercent=int(line.vat_percent.quantize(Decimal(1), ROUND_HALF_UP)),
+        )
+        for i, line in enumerate(lines, start=1)
+    ]
+
+
+def check_payloads(order: Order, tenant: Tenant, shop: Shop) -> None:
+    """Build both Specter payloads once, so an order whose data cannot become them is parked
+    before anything is sent (the export builds them again with the real customer id)."""
+    notes = Latin1Notes()
+    specter_customer(order, tenant, notes)
+    specter_order(order, tenant, shop, "0", notes)
+
+
+def as_problem(exc: Exception, raw: dict) -> MappingProblem:
+    """Any failure translating one order, as that order's problem with its reason."""
+    if isinstance(exc, MappingProblem):
+        return exc
+    ident = raw.get("increment_id") if isinstance(raw, dict) else None
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return MappingProblem(
+        f"order {str(ident)[:40] if ident else '?'} cannot be translated: "
+        f"{type(exc).__name__}{': ' + detail if detail else ''}",
+        fix="the order in Magento (an extension writing it, or its data); "
+        "it is retried when the order changes",
     )

@@ -19,17 +19,20 @@ from magspec_pipelines.sandbox.specter.accounts import PriceListSpec, default_pr
 MAGENTO_PORT = 8781
 SPECTER_PORT = 8782
 ADMIN_PREFIX = "/__sandbox__"
+EXTRAS_EVERY = 5
 
 DEMO_SECRETS: dict[str, str] = {
     "MAGSPEC_ACME_MAGENTO_TOKEN": "sandbox-acme-integration-token",
     "MAGSPEC_ACME_SPECTER_API_USER_KEY": "sandbox-acme-api-user-key",
     "MAGSPEC_ACME_SPECTER_INTEGRATION_KEY": "sandbox-acme-integration-key",
+    "MAGSPEC_ACME_CALLBACK_SECRET": "sandbox-acme-callback-secret",
     "MAGSPEC_FJALL_MAGENTO_TOKEN": "sandbox-fjall-integration-token",
     "MAGSPEC_FJALL_SPECTER_API_USER_KEY": "sandbox-fjall-api-user-key",
     "MAGSPEC_FJALL_SPECTER_INTEGRATION_KEY": "sandbox-fjall-integration-key",
     "MAGSPEC_BRISK_MAGENTO_TOKEN": "sandbox-brisk-integration-token",
     "MAGSPEC_BRISK_SPECTER_API_USER_KEY": "sandbox-brisk-api-user-key",
     "MAGSPEC_BRISK_SPECTER_INTEGRATION_KEY": "sandbox-brisk-integration-key",
+    "MAGSPEC_BRISK_CALLBACK_SECRET": "sandbox-brisk-callback-secret",
 }
 
 _SE = dict(currency="SEK", locale="sv_SE", timezone="Europe/Stockholm", tax_percent=25)
@@ -60,6 +63,8 @@ def _instance(name: str, seed: int, views: list[StoreViewSpec], days: int, per_d
         orders_per_day=per_day,
         days=days,
         seed=seed,
+        # Some orders carry gift cards, fees, shipping discounts... so the demo meets them.
+        extras_every=EXTRAS_EVERY,
     )
 
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
 from magspec_pipelines.specter import assumed
-from magspec_pipelines.specter.errors import SpecterError, error_for
+from magspec_pipelines.specter.errors import SpecterUnreadable, error_for
 
 
 @dataclass(frozen=True)
@@ -37,24 +37,29 @@ def parse_text_answer(text: str) -> SpecterAnswer:
     # The message is the last field and may itself contain ';'.
     parts = text.strip().split(";", 2)
     if len(parts) < 2:
-        raise SpecterError(f"unreadable answer {text[:200]!r}")
+        raise SpecterUnreadable(f"unreadable answer {text[:200]!r}")
     result, ident = parts[0].strip(), parts[1].strip()
     message = parts[2].strip() if len(parts) == 3 else ""
     if result == "1":
         if not ident:
-            raise SpecterError(f"success answer without an id: {text[:200]!r}")
+            raise SpecterUnreadable(f"success answer without an id: {text[:200]!r}")
         return SpecterAnswer(ok=True, id=ident, message=message)
-    return SpecterAnswer(ok=False, id="", message=message, code=_int_or_none(ident))
+    code = _int_or_none(ident)
+    if result != "0" or code is None:
+        # A failure is `0;<code>;<message>` (assumed.py); anything else is not Specter talking
+        # (an error page, bytes of something else) and says nothing about the request.
+        raise SpecterUnreadable(f"unreadable answer {text[:200]!r}")
+    return SpecterAnswer(ok=False, id="", message=message, code=code)
 
 
 def parse_xml_answer(text: str) -> SpecterAnswer:
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError as exc:
-        raise SpecterError(f"unreadable XML answer: {exc}") from exc
+        raise SpecterUnreadable(f"unreadable XML answer: {exc}") from exc
     node = root if root.tag == "APIresponse" else root.find(".//APIresponse")
     if node is None:
-        raise SpecterError("XML answer without an APIresponse element")
+        raise SpecterUnreadable("XML answer without an APIresponse element")
     message = (node.findtext("message") or "").strip()
     result = (node.findtext("result") or "").strip()
     code = _int_or_none((node.findtext("code") or "").strip())
@@ -63,7 +68,7 @@ def parse_xml_answer(text: str) -> SpecterAnswer:
             ident = (node.findtext(name) or "").strip()
             if ident:
                 return SpecterAnswer(ok=True, id=ident, message=message)
-        raise SpecterError("XML success answer without an id")
+        raise SpecterUnreadable("XML success answer without an id")
     return SpecterAnswer(ok=False, id="", message=message, code=code)
 
 

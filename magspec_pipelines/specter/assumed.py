@@ -50,6 +50,28 @@ XML_ID_ELEMENTS = ("id", "orderNo", "customerId", "invoiceNo")
 # formatted, this follows S1, which sends the shop's quantity as it is (an integer).
 PRICE_DECIMALS = 3
 
+# ASSUMPTION: the largest amount and quantity Specter holds. No source gives its column sizes;
+# an accounting system's money columns are commonly decimal(18,3) or narrower, so anything at or
+# beyond 10^12 (or a quantity at or beyond 10^7) is treated as a value Specter cannot hold and the
+# order is parked instead of sent.
+MAX_AMOUNT = 10**12
+MAX_QUANTITY = 10**7
+# `vatPercent_N` is an integer (verified, reference 3.2). A Magento rate within this much of a
+# whole percent (25.0000, 24.9999 from a computed rate) is that percent; anything else cannot be
+# held and parks the order rather than booking another rate.
+VAT_RATE_SLACK = 0.02
+
+# ASSUMPTION: how Specter totals a document: each row's net is price x quantity rounded to
+# cents, VAT is computed per rate on the sum of that rate's nets and rounded to cents, and the
+# total incl. VAT is the nets plus the VAT (follows Swedish invoicing practice, VAT per rate on
+# the invoice; no source shows Specter's rounding). magspec compares this with Magento's
+# grand_total before it submits; the sandbox computes its own in its assumed.py.
+
+# ASSUMPTION: newCustomerSubmit takes `externalCustomerNo`, the web shop's customer number
+# (follows `externalOrderNo`, the verified twin on orders; no source shows a customer field for
+# it). Sent only when the tenant sets `orders.send_magento_customer_id`.
+EXTERNAL_CUSTOMER_NO_FIELD = "externalCustomerNo"
+
 # ASSUMPTION: `typeInvoice=S` is the only invoice type seen (S1); its meaning is unknown and it
 # is sent as the default.
 DEFAULT_INVOICE_TYPE = "S"

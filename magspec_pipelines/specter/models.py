@@ -65,6 +65,8 @@ class SpecterCustomer(_Payload):
     deliveryregion: str = ""
     ignoreControlEmail: bool | None = None
     ignoreControlOrgNo: bool | None = None
+    # Assumed field (assumed.EXTERNAL_CUSTOMER_NO_FIELD): sent only when a tenant opts in.
+    externalCustomerNo: str = ""
 
     @property
     def key_subject(self) -> str:

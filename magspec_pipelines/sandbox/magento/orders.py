@@ -17,6 +17,12 @@ from magspec_pipelines.sandbox.luma import LumaCatalog, load_catalog
 from magspec_pipelines.sandbox.magento import assumed
 from magspec_pipelines.sandbox.magento.customers import COMPANIES, Customer, CustomerBook
 from magspec_pipelines.sandbox.magento.items import Line, ProductIds, amount, cents, item_rows
+from magspec_pipelines.sandbox.magento.order_extras import (
+    OrderExtras,
+    add_extension_amounts,
+    apply_payments,
+    apply_shipping_discount,
+)
 from magspec_pipelines.sandbox.magento.payments import GATEWAY_METHODS, payment_json
 from magspec_pipelines.sandbox.magento.stores import StoreView
 
@@ -107,10 +113,13 @@ class OrderGenerator:
             guest=guest, company=company, non_latin1=non_latin1, pool_size=self.pool_size
         )
 
-    def _lines(self, view: StoreView, discount_percent: int) -> list[Line]:
+    def _lines(
+        self, view: StoreView, discount_percent: int, tax_rates: tuple[Decimal, ...] = ()
+    ) -> list[Line]:
         rng = self.rng
         factor = assumed.CURRENCY_FACTOR.get(view.spec.currency, Decimal(1))
         count = rng.choices([1, 2, 3, 4], weights=[45, 30, 15, 10])[0]
+        count = max(count, len(tax_rates))
         lines: list[Line] = []
         while len(lines) < count:
             if rng.random() < 0.75:
@@ -122,7 +131,8 @@ class OrderGenerator:
                 continue  # Magento merges a repeated SKU into one row
             price = cents((product.price or (parent.price if parent else Decimal(0))) * factor)
             qty = rng.choices([1, 2, 3], weights=[75, 20, 5])[0]
-            lines.append(Line(product, parent, qty, price, view.tax_rate, discount_percent))
+            rate = tax_rates[len(lines) % len(tax_rates)] if tax_rates else view.tax_rate
+            lines.append(Line(product, parent, qty, price, rate, discount_percent))
         return lines
 
     # -- assembly --------------------------------------------------------------------------------
@@ -132,8 +142,10 @@ class OrderGenerator:
         created_at: datetime,
         now: datetime,
         status: str | None = None,
+        extras: OrderExtras | None = None,
     ) -> dict[str, Any]:
         rng = self.rng
+        extras = extras or OrderExtras()
         customer = self._customer(view)
         self.generated += 1
         status = status or _weighted(rng, assumed.STATUS_WEIGHTS)
@@ -141,7 +153,7 @@ class OrderGenerator:
         coupon = (
             rng.choice(list(assumed.COUPONS)) if rng.random() < assumed.DISCOUNT_SHARE else None
         )
-        lines = self._lines(view, assumed.COUPONS[coupon] if coupon else 0)
+        lines = self._lines(view, assumed.COUPONS[coupon] if coupon else 0, extras.tax_rates)
         method = _weighted(rng, assumed.PAYMENT_METHODS)
 
         entity_id = self.seq.take("entity_id")
@@ -171,25 +183,32 @@ class OrderGenerator:
         subtotal = sum((line.row_total for line in lines), Decimal(0))
         discount = sum((line.discount for line in lines), Decimal(0))
         items_tax = sum((line.tax for line in lines), Decimal(0))
-        if subtotal >= assumed.FREE_SHIPPING_FROM_USD * factor:
+        if subtotal >= assumed.FREE_SHIPPING_FROM_USD * factor and not extras.wants_shipping:
             ship_method, shipping = "freeshipping_freeshipping", Decimal(0)
         else:
             ship_method, shipping = "flatrate_flatrate", cents(assumed.FLAT_RATE_USD * factor)
-        shipping_tax = cents(shipping * view.tax_rate) if assumed.SHIPPING_TAXED else Decimal(0)
-        tax = items_tax + shipping_tax
-        grand_total = subtotal - discount + shipping + tax
+        ship_rate = view.tax_rate if assumed.SHIPPING_TAXED else Decimal(0)
+        ship_discount, shipping_tax, shipping_incl_tax = apply_shipping_discount(
+            extras, shipping, ship_rate
+        )
+        extension_money: dict[str, Any] = {}
+        added, added_tax = add_extension_amounts(extension_money, extras, entity_id, view.tax_rate)
+        tax = items_tax + shipping_tax + added_tax
+        before_payments = subtotal - discount - ship_discount + shipping + items_tax
+        before_payments += shipping_tax + added
+        grand_total = apply_payments(extension_money, extras, before_payments)
 
         money = {
             "grand_total": grand_total,
             "subtotal": subtotal,
             "subtotal_incl_tax": sum((line.row_total_incl_tax for line in lines), Decimal(0)),
             "tax_amount": tax,
-            "discount_amount": -discount,
+            "discount_amount": -(discount + ship_discount),
             "discount_tax_compensation_amount": Decimal(0),
             "shipping_amount": shipping,
-            "shipping_incl_tax": shipping + shipping_tax,
+            "shipping_incl_tax": shipping_incl_tax,
             "shipping_tax_amount": shipping_tax,
-            "shipping_discount_amount": Decimal(0),
+            "shipping_discount_amount": ship_discount,
         }
         paid = status == "complete" or (status == "processing" and method not in GATEWAY_METHODS)
         if paid:
@@ -268,8 +287,9 @@ class OrderGenerator:
         order["payment"] = payment_json(self.rng, method, entity_id, grand_total, paid, shipping)
         order["status_histories"] = self._histories(order, method, created, updated)
         order["extension_attributes"] = self._extension(
-            order, customer, shipping_address, ship_method, view
+            order, customer, shipping_address, ship_method, view, lines
         )
+        order["extension_attributes"].update(extension_money)
         return order
 
     def _address(self, customer: Customer, kind: str, order_id: int) -> dict[str, Any]:
@@ -333,12 +353,12 @@ class OrderGenerator:
         address: dict[str, Any],
         ship_method: str,
         view: StoreView,
+        lines: list[Line],
     ) -> dict[str, Any]:
         total_keys = ("shipping_amount", "shipping_incl_tax", "shipping_tax_amount")
         total: dict[str, Any] = {}
         for key in (*total_keys, "shipping_discount_amount"):
             total[key] = total[f"base_{key}"] = order[key]
-        percent = amount(view.tax_rate * 100)
         extension: dict[str, Any] = {
             "shipping_assignments": [
                 {
@@ -346,15 +366,7 @@ class OrderGenerator:
                     "items": order["items"],
                 }
             ],
-            "applied_taxes": [
-                {
-                    "code": f"{view.spec.currency}-{percent}",
-                    "title": f"Tax {percent}%",
-                    "percent": percent,
-                    "amount": order["tax_amount"],
-                    "base_amount": order["base_tax_amount"],
-                }
-            ],
+            "applied_taxes": _applied_taxes(order, view, lines),
             "converting_from_quote": True,
         }
         if order.get("coupon_code"):
@@ -366,3 +378,28 @@ class OrderGenerator:
                 "company_name": customer.company,
             }
         return extension
+
+
+def _applied_taxes(
+    order: dict[str, Any], view: StoreView, lines: list[Line]
+) -> list[dict[str, Any]]:
+    """One entry per rate: the shop's rate takes what is not on a row of a reduced rate."""
+    total = Decimal(str(order["tax_amount"]))
+    reduced: dict[Decimal, Decimal] = {}
+    for line in lines:
+        if line.tax_rate != view.tax_rate:
+            reduced[line.tax_rate] = reduced.get(line.tax_rate, Decimal(0)) + line.tax
+    by_rate = {view.tax_rate: total - sum(reduced.values(), Decimal(0)), **reduced}
+    out = []
+    for rate, tax in by_rate.items():
+        percent = amount(rate * 100)
+        out.append(
+            {
+                "code": f"{view.spec.currency}-{percent}",
+                "title": f"Tax {percent}%",
+                "percent": percent,
+                "amount": amount(tax),
+                "base_amount": amount(tax),
+            }
+        )
+    return out

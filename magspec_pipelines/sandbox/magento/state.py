@@ -23,6 +23,7 @@ from magspec_pipelines.sandbox.magento.columns import ORDER_COLUMNS
 from magspec_pipelines.sandbox.magento.inventory import Inventory, default_sources
 from magspec_pipelines.sandbox.magento.oauth import Credentials, OAuthVerifier
 from magspec_pipelines.sandbox.magento.order_actions import COMMENT_RULES, OrderActions
+from magspec_pipelines.sandbox.magento.order_extras import KINDS, OrderExtras
 from magspec_pipelines.sandbox.magento.orders import (
     STATE_OF_STATUS,
     OrderGenerator,
@@ -123,9 +124,15 @@ class MagentoInstance:
         moments = sorted(
             start + timedelta(seconds=timeline.randint(0, window)) for _ in range(total)
         )
-        for moment in moments:
+        every = self.spec.extras_every
+        for number, moment in enumerate(moments, start=1):
             view = timeline.choice(self.stores.views)
-            order = self._generator.order(view, moment, now)
+            extras = None
+            if every and number % every == 0:
+                kind = KINDS[(number // every) % len(KINDS)]
+                extras_rng = random.Random(f"magento:{self.name}:{self.spec.seed}:extras:{number}")
+                extras = OrderExtras.of_kind(kind, extras_rng, view.tax_rate)
+            order = self._generator.order(view, moment, now, extras=extras)
             self.orders[order["entity_id"]] = order
 
     def now(self) -> datetime:
@@ -178,16 +185,18 @@ class MagentoInstance:
         store_code: str | None = None,
         status: str = "processing",
         created_at: datetime | str | None = None,
+        extras: OrderExtras | None = None,
         **overrides: Any,
     ) -> dict[str, Any]:
-        """A new generated order (next entity_id) placed now; `overrides` replace top-level keys."""
+        """A new generated order (next entity_id) placed now; `overrides` replace top-level keys;
+        `extras` adds gift cards, fees, shipping discounts... as Magento computes them."""
         view = self.stores.by_code(store_code)
         if view is None:
             raise errors.UnknownStoreView(f"{self.name} has no store view {store_code!r}")
         with self._lock:
             now = self.now()
             moment = _as_datetime(created_at, now)
-            order = self._generator.order(view, moment, max(now, moment), status)
+            order = self._generator.order(view, moment, max(now, moment), status, extras=extras)
             order.update(overrides)
             self.orders[order["entity_id"]] = order
             return order

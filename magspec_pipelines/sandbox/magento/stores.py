@@ -57,6 +57,9 @@ class InstanceSpec:
     custom_statuses: dict[str, str] = field(default_factory=dict)  # status → state (§2.3)
     comment_status_rule: str = "state"  # "state" | "2.4.7" | "legacy" (§2.4)
     bulk_delay_seconds: float = 0.0  # async operations run this long after acceptance (§7)
+    # Every Nth generated order carries one extra kind of amount (gift card, fee, shipping
+    # discount, store credit, reward points, gift wrapping, mixed VAT; order_extras.py); 0: none.
+    extras_every: int = 0
     # OAuth 1.0a credentials of the integration (§1.3); the access token is integration_token.
     # Empty: derived from the instance name (`<name>-consumer-key`, ...).
     oauth_consumer_key: str = ""

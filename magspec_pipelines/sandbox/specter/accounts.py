@@ -107,7 +107,15 @@ class AccountSpec:
     articles: Sequence[Mapping[str, Any]] | None = None
     missing_articles: Iterable[str] = ()
     extra_articles: Sequence[tuple[str, str, int]] = field(
-        default=(("FRAKT", "Frakt", 25), ("RABATT", "Rabatt", 25))
+        default=(
+            ("FRAKT", "Frakt", 25),
+            ("RABATT", "Rabatt", 25),
+            ("PRESENTKORT", "Presentkort", 0),
+            ("TILLGODO", "Tillgodo", 0),
+            ("BONUS", "Bonuspoäng", 0),
+            ("INSLAGNING", "Presentinslagning", 25),
+            ("AVGIFT", "Betalningsavgift", 25),
+        )
     )
     stock_sites: Sequence[StockSiteSpec] = field(default_factory=default_stock_sites)
     price_lists: Sequence[PriceListSpec] = field(default_factory=default_price_lists)
