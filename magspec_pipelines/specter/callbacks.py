@@ -9,6 +9,7 @@ They are authenticated only by a secret the shop puts in its own URL [V S1].
 
 from __future__ import annotations
 
+import codecs
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -112,6 +113,41 @@ def callback_query(raw_query: bytes | str) -> dict[str, str]:
     return dict(parse_qsl(text.lstrip("?"), keep_blank_values=True, encoding="latin-1"))
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def callback_form(body: bytes, content_type: str | None) -> dict[str, str]:
+    """The fields of a POSTed callback (`application/x-www-form-urlencoded`; no content type is
+    read the same way), percent-decoded as Latin-1 unless the request names another charset.
+
+    Raises `SpecterCallbackError` for any other content type or an unknown charset. The caller
+    bounds `body`: parsing a few fields needs no multipart library.
+    """
+    media, _, parameters = (content_type or "").partition(";")
+    if media.strip().lower() not in ("", FORM_TYPE):
+        raise SpecterCallbackError(f"content type {media.strip()!r} is not {FORM_TYPE}")
+    charset = "latin-1"
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise SpecterCallbackError(f"charset {charset[:40]!r} is unknown") from None
+    # The percent-escapes carry the charset; the raw bytes of a form body are ASCII by rule.
+    text = body.decode("latin-1")
+    return dict(parse_qsl(text, keep_blank_values=True, encoding=charset, errors="replace"))
+
+
+def secret_matches(params: Mapping[str, str], secret: str, secret_param: str = "pskey") -> bool:
+    """Whether the callback carries `secret` in `secret_param` (any case), compared in constant
+    time so that the answer's timing does not give the secret away byte by byte."""
+    wanted = secret_param.lower()
+    sent = next((v for k, v in params.items() if k.lower() == wanted), "")
+    return hmac.compare_digest(sent.encode("utf-8"), secret.encode("utf-8"))
+
+
 def parse_callback(
     kind: CallbackKind | str,
     query: Mapping[str, str],
@@ -126,10 +162,8 @@ def parse_callback(
     except ValueError:
         raise SpecterCallbackError(f"unknown callback kind {kind!r}") from None
     params = {name.lower(): value for name, value in query.items()}
-    if secret is not None:
-        sent = params.get(secret_param.lower(), "")
-        if not hmac.compare_digest(sent.encode("utf-8"), secret.encode("utf-8")):
-            raise SpecterCallbackError(f"{kind}: the callback secret does not match")
+    if secret is not None and not secret_matches(params, secret, secret_param):
+        raise SpecterCallbackError(f"{kind}: the callback secret does not match")
     if kind is CallbackKind.STOCK_CHANGE:
         return StockChanged()
     if kind is CallbackKind.ARTICLE_CHANGE:

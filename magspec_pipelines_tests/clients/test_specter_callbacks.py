@@ -19,6 +19,7 @@ from magspec_pipelines.specter import (
     callback_template,
     parse_callback,
 )
+from magspec_pipelines.specter.callbacks import callback_form, secret_matches
 
 
 def test_the_answer_specter_expects() -> None:
@@ -102,3 +103,40 @@ def test_a_latin1_query_string_is_decoded_as_specter_sent_it() -> None:
     assert query["pskey"] == "hemlig-å" and query["note"] == "\x80 Å"
     assert parse_callback("remove_order", query, secret="hemlig-å") == OrderRemoved("50003")
     assert callback_query("?orderNo=1") == {"orderNo": "1"}
+
+
+def test_a_posted_form_body_is_read_like_the_query_string() -> None:
+    body = b"orderNo=50003&pskey=hemlig-%E5&note=%80+%C5"
+    form_types = (
+        None,
+        "",
+        "application/x-www-form-urlencoded",
+        "Application/X-WWW-Form-Urlencoded; charset=ISO-8859-1",
+    )
+    for content_type in form_types:
+        form = callback_form(body, content_type)
+        assert form["pskey"] == "hemlig-å" and form["note"] == "\x80 Å"
+    utf8 = "application/x-www-form-urlencoded; charset=utf-8"
+    declared = callback_form(b"pskey=hemlig-%C3%A5", utf8)
+    assert declared["pskey"] == "hemlig-å"
+    assert parse_callback("remove_order", callback_form(body, None), secret="hemlig-å") == (
+        OrderRemoved("50003")
+    )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "says"),
+    [
+        ("multipart/form-data; boundary=x", "is not application/x-www-form-urlencoded"),
+        ("application/json", "is not application/x-www-form-urlencoded"),
+        ("application/x-www-form-urlencoded; charset=klingon", "charset"),
+    ],
+)
+def test_other_bodies_are_refused(content_type: str, says: str) -> None:
+    with pytest.raises(SpecterCallbackError, match=says):
+        callback_form(b"orderNo=1", content_type)
+
+
+def test_the_secret_is_compared_whatever_the_parameter_case() -> None:
+    assert secret_matches({"PSKEY": "s3"}, "s3") and secret_matches({"pskey": "s3"}, "s3")
+    assert not secret_matches({"pskey": "s3x"}, "s3") and not secret_matches({}, "s3")
