@@ -72,6 +72,8 @@ BENCH_SECRETS: dict[str, str] = {
     "MAGSPEC_BENCHORDERS_MAGENTO_TOKEN": "sandbox-benchorders-integration-token",
     "MAGSPEC_BENCHORDERS_SPECTER_API_USER_KEY": "sandbox-benchorders-api-user-key",
     "MAGSPEC_BENCHORDERS_SPECTER_INTEGRATION_KEY": "sandbox-benchorders-integration-key",
+    "MAGSPEC_BENCH_CALLBACK_SECRET": "sandbox-bench-callback-secret",
+    "MAGSPEC_BENCHORDERS_CALLBACK_SECRET": "sandbox-benchorders-callback-secret",
 }
 _API_USERS = {CATALOG_ACCOUNT: "91", ORDERS_ACCOUNT: "92"}
 _TENANT_OF = {CATALOG_ACCOUNT: "bench", ORDERS_ACCOUNT: "benchorders"}
@@ -531,6 +533,8 @@ orders:
   discount_article: RABATT
   customer_group_company: "2"
   start_date: "{start.isoformat()}"
+order_status:
+  callback_secret_env: {prefix}_CALLBACK_SECRET
 pricing:
   base_price_list_id: "1"
   tier_prices:

@@ -314,6 +314,19 @@ class Tenant(_Model):
             raise FieldProblems(problems)
         return self
 
+    @model_validator(mode="after")
+    def _callbacks_need_a_secret(self) -> Tenant:
+        # Specter's callbacks are authenticated only by the secret in the registered URL: a
+        # tenant that receives them without one would let anybody who guesses a URL cancel orders.
+        if Flow.ORDER_STATUS in self.flows and self.order_status.callback_secret_env is None:
+            raise fail(
+                "is required when the order status flow runs (allowed: the name of the env var "
+                f"holding the secret Specter's callbacks carry as pskey, e.g. "
+                f"MAGSPEC_{self.id.upper()}_CALLBACK_SECRET)",
+                ("order_status", "callback_secret_env"),
+            )
+        return self
+
     @property
     def package_info(self) -> PackageInfo:
         return PACKAGES[self.package]
@@ -349,4 +362,6 @@ class Tenant(_Model):
         """Every env-var name this tenant's secrets are read from, sorted and without repeats."""
         names = {self.magento.token_env, *self.specter.key_env_names}
         names.update(s.magento.token_env for s in self.shops if s.magento is not None)
+        if self.order_status.callback_secret_env is not None:
+            names.add(self.order_status.callback_secret_env)
         return sorted(names)

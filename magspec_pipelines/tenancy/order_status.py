@@ -107,7 +107,8 @@ class OrderStatusSettings(_Model):
     # Specter delivery method (as staff pick it) → the carrier tracking numbers travel with.
     carriers: dict[str, Carrier] = Field(default_factory=dict)
     default_carrier: Carrier = Field(default_factory=lambda: Carrier(code=DEFAULT_CARRIER_CODE))
-    # Env var holding the secret Specter's callbacks carry as `pskey`; None accepts none.
+    # Env var holding the secret Specter's callbacks carry as `pskey`. Required (see Tenant)
+    # when the order status flow runs: the callback receiver refuses calls without it.
     callback_secret_env: str | None = None
     # Change batches drained per run; the rest waits for the next run.
     max_batches: int = Field(default=20, ge=1, le=500)

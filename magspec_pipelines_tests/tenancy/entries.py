@@ -42,6 +42,8 @@ ACME: dict[str, Any] = {
         "start_date": "2026-11-01",
     },
     "cron": {"orders": "*/15 * * * *"},
+    # erp on package 400 runs the order status flow, which needs a callback secret.
+    "order_status": {"callback_secret_env": "MAGSPEC_ACME_CALLBACK_SECRET"},
     "plugins": [],
 }
 
