@@ -8,6 +8,7 @@ and the run fails after everything else is handled, so Dagster's run retries tak
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from magspec_pipelines.flows.status_apply import (
     ActionTaken,
     OrderActions,
 )
+from magspec_pipelines.flows.status_confirm import DROPPED, unconfirmed
 from magspec_pipelines.flows.status_stage import SOURCE_CALLBACK, SOURCE_QUEUE
 from magspec_pipelines.magento import MagentoClient, MagentoError, MagentoTransientError
 from magspec_pipelines.mapping.status import (
@@ -31,6 +33,7 @@ from magspec_pipelines.state.order_status import OrderStatusState, StagedEvent
 from magspec_pipelines.tenancy import Shop, Tenant, UnknownShop
 
 FLOW = "order_status"
+log = logging.getLogger("magspec.order_status")
 
 
 @dataclass
@@ -42,7 +45,7 @@ class EventOutcome:
     kind: str
     shop: str = ""
     increment_id: str = ""
-    result: str = "done"  # done, already done, parked, failed, not ours
+    result: str = "done"  # done, already done, parked, failed, not ours, dropped
     actions: list[ActionTaken] = field(default_factory=list)
     reason: str = ""
     fix: str = ""
@@ -59,9 +62,8 @@ class StatusReport:
 
     def counts(self) -> dict[str, int]:
         counted = Counter(o.result for o in self.outcomes)
-        return {
-            r: counted.get(r, 0) for r in ("done", "already done", "parked", "failed", "not ours")
-        }
+        results = ("done", "already done", "parked", "failed", "not ours", DROPPED)
+        return {r: counted.get(r, 0) for r in results}
 
     def actions_done(self) -> dict[str, int]:
         return dict(
@@ -121,6 +123,12 @@ class StatusProcessor:
                 report.nudges += 1
                 self.state.mark_processed(self.tenant.id, [staged.id], "nudge")
                 continue
+            if staged.source == SOURCE_CALLBACK:
+                # Never on a callback's word alone: Specter's order feed must say the same.
+                reason = unconfirmed(staged, self.state)
+                if reason is not None:
+                    report.outcomes += [self._drop(staged, event, reason) for event in events]
+                    continue
             outcomes = [self.process(event) for event in events]
             report.outcomes += outcomes
             if not any(o.result == "failed" for o in outcomes):
@@ -174,6 +182,19 @@ class StatusProcessor:
         self.store.resolve_parked(self.tenant.id, FLOW, entity_key(binding, event))
         done_now = any(a.result in ("done", "skipped") for a in outcome.actions)
         outcome.result = "done" if done_now else "already done"
+        return outcome
+
+    def _drop(self, staged: StagedEvent, event: OrderEvent, reason: str) -> EventOutcome:
+        log.warning(
+            "%s: callback %s for Specter order %s dropped: %s",
+            self.tenant.id, event.label, event.specter_order_no, reason,
+        )  # fmt: skip
+        self.state.mark_processed(self.tenant.id, [staged.id], f"{DROPPED}: {reason}")
+        outcome = EventOutcome(event.specter_order_no, event.label, event.kind.value)
+        binding = self.state.binding_for(self.tenant.id, event.specter_order_no)
+        if binding is not None:
+            outcome.shop, outcome.increment_id = binding.shop, binding.magento_increment_id
+        outcome.result, outcome.reason = DROPPED, reason
         return outcome
 
     def _park(

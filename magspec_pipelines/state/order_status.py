@@ -229,6 +229,34 @@ class OrderStatusState:
         with self.engine.connect() as conn:
             return {row.specter_order_no: _event(row) for row in conn.execute(query)}
 
+    def latest_event(self, tenant: str, source: str, specter_order_no: str) -> StagedEvent | None:
+        """The newest staged event of `source` for one Specter order (processed or not)."""
+        t = order_status_events
+        query = (
+            select(t)
+            .where(
+                t.c.tenant == tenant,
+                t.c.source == source,
+                t.c.specter_order_no == specter_order_no,
+            )
+            .order_by(t.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _event(row)
+
+    def events_with_outcome(self, tenant: str, prefix: str) -> list[StagedEvent]:
+        """Processed events whose outcome starts with `prefix` (e.g. the dropped callbacks)."""
+        t = order_status_events
+        query = (
+            select(t)
+            .where(t.c.tenant == tenant, t.c.outcome.startswith(prefix, autoescape=True))
+            .order_by(t.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_event(row) for row in conn.execute(query)]
+
     # -- actions ----------------------------------------------------------------------------
 
     def action(
