@@ -170,15 +170,32 @@ def cmd_callbacks(args: argparse.Namespace) -> int:
     """Serve the receiver of Specter's callbacks; events are staged for the order-status flow."""
     import uvicorn
 
-    from magspec_pipelines.flows.callbacks_app import build_callback_app
-    from magspec_pipelines.tenancy import load_registry
+    from magspec_pipelines.flows.callbacks_app import build_callback_app, register_callbacks
+    from magspec_pipelines.flows.resources import MagspecResource
+    from magspec_pipelines.tenancy import Flow, MissingSecret, load_registry, missing_secrets
 
     registry = load_registry(str(_tenants_dir(args.dir)))
     for error in registry.errors:
         print(f"registry error (tenant left out): {error}")
+    receiving = registry.tenants_with_flow(Flow.ORDER_STATUS)
+    for tenant in receiving:
+        env = tenant.order_status.callback_secret_env
+        if env is None or missing_secrets([env]):
+            print(f"{tenant.id}: callback secret {env} is not set; its callbacks are refused")
+    if args.register:
+        magspec = MagspecResource(tenants_dir=str(_tenants_dir(args.dir)), max_attempts=2)
+        for tenant in receiving:
+            try:
+                with magspec.specter(tenant) as specter:
+                    register_callbacks(tenant, specter, args.register)
+            except MissingSecret as exc:
+                print(f"{tenant.id}: not registered: {exc}")
+                continue
+            print(f"{tenant.id}: callbacks registered under {args.register}")
     app = build_callback_app(registry, _state())
     print(f"Specter callbacks: http://{args.host}:{args.port}/specter/<tenant>/<kind>")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # No access log: the registered URLs carry each tenant's callback secret.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
@@ -255,6 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
     callbacks.add_argument("--host", default="127.0.0.1")
     callbacks.add_argument("--port", type=int, default=8783)
     callbacks.add_argument("--dir", help="registry folder (default: ./tenants)")
+    callbacks.add_argument(
+        "--register",
+        metavar="PUBLIC_URL",
+        help="first register each tenant's callback URLs (below PUBLIC_URL, with its pskey) "
+        "with Specter",
+    )
     callbacks.set_defaults(func=cmd_callbacks)
 
     parked = sub.add_parser("parked", help="records that could not be synced")

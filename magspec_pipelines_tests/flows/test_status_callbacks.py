@@ -1,35 +1,34 @@
-"""Specter's invoice and removal callbacks reach the receiver, are staged, wake the sensor and
-end up in Magento; a callback with the wrong secret is refused."""
+"""Specter's invoice and removal callbacks reach the receiver, are staged, wake the sensor and,
+confirmed by Specter's order feed, end up in Magento; a callback with the wrong secret is
+refused. Forged callbacks are in test_status_forged_callbacks.py."""
 
 from __future__ import annotations
 
 import httpx
 
-from magspec_pipelines.flows.callbacks_app import build_callback_app, callback_path
+from magspec_pipelines.flows.callbacks_app import (
+    build_callback_app,
+    callback_path,
+    register_callbacks,
+)
+from magspec_pipelines.flows.status_confirm import dropped_callbacks
 from magspec_pipelines.flows.status_triggers import evaluate_status_sensor
+from magspec_pipelines.sandbox.scenario import DEMO_SECRETS
 from magspec_pipelines.sandbox.server import BackgroundServer
-from magspec_pipelines.specter import CallbackKind, callback_template
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.order_status import OrderStatusState
 from magspec_pipelines.tenancy import load_registry
 
 from .test_status_support import export, magento, place, run_status, specter_order_no
 
+SECRET = DEMO_SECRETS["MAGSPEC_ACME_CALLBACK_SECRET"]
 
-def _register(world, base_url: str, **fixed: str) -> None:
+
+def _register(world, base_url: str) -> None:
     magspec = world.resource()
     tenant = magspec.tenant("acme")
     with magspec.specter(tenant) as specter:
-        specter.register_callbacks(
-            new_invoice=callback_template(
-                base_url + callback_path("acme", CallbackKind.NEW_INVOICE), "new_invoice", **fixed
-            ),
-            remove_order=callback_template(
-                base_url + callback_path("acme", CallbackKind.REMOVE_ORDER),
-                "remove_order",
-                **fixed,
-            ),
-        )
+        register_callbacks(tenant, specter, base_url)
 
 
 def test_invoice_and_removal_callbacks_are_staged_and_applied(world):
@@ -46,9 +45,12 @@ def test_invoice_and_removal_callbacks_are_staged_and_applied(world):
         assert account.callbacks.wait_idle(10)
     answers = [e for e in account.callbacks.describe()["log"] if e["event"] != "actionOrderChange"]
     assert answers and all(e["outcome"] == "done" for e in answers)
+    # The registered templates carry the key, so Specter calls back with it.
+    assert all(f"pskey={SECRET}" in e["url"] for e in answers)
     staged = OrderStatusState(store).pending_events("acme")
-    assert {e.source for e in staged} == {"callback"}
-    assert {e.payload["callback"] for e in staged} == {"new_invoice", "remove_order"}
+    assert {e.source for e in staged} == {"callback", "nudge"}  # nudges: actionOrderChange
+    callbacks = [e for e in staged if e.source == "callback"]
+    assert {e.payload["callback"] for e in callbacks} == {"new_invoice", "remove_order"}
 
     magspec = world.resource()
     request, _ = evaluate_status_sensor(magspec.tenant("acme"), magspec)
@@ -66,16 +68,14 @@ def test_invoice_and_removal_callbacks_are_staged_and_applied(world):
     # the invoiced order keeps its status: the comment did not wipe it
     assert inst.orders[invoiced["entity_id"]]["status"] == "processing"
     assert OrderStatusState(store).pending_events("acme") == []
+    assert dropped_callbacks("acme", OrderStatusState(store)) == [], "genuine: confirmed"
     nothing, _ = evaluate_status_sensor(magspec.tenant("acme"), magspec)
     assert nothing is None
     store.dispose()
 
 
 def test_callback_with_a_wrong_secret_is_refused(world, monkeypatch):
-    text = (world.tenants_dir / "acme.yaml").read_text()
-    text = text.replace("order_status:\n", "order_status:\n  callback_secret_env: ACME_CB_SECRET\n")
-    (world.tenants_dir / "acme.yaml").write_text(text)
-    monkeypatch.setenv("ACME_CB_SECRET", "s3cret")
+    monkeypatch.setenv("MAGSPEC_ACME_CALLBACK_SECRET", "s3cret")
     store = StateStore.from_url(None)
     store.upgrade()
     app = build_callback_app(load_registry(str(world.tenants_dir)), store)
@@ -84,9 +84,10 @@ def test_callback_with_a_wrong_secret_is_refused(world, monkeypatch):
         wrong = httpx.get(url, params={"orderNo": "5", "pskey": "guess"})
         right = httpx.get(url, params={"orderNo": "5", "pskey": "s3cret"})
         fjall = httpx.get(receiver.url + callback_path("fjall", "remove_order"), params={})
-    assert wrong.status_code == 400 and not wrong.text.startswith("1;")
+    assert wrong.status_code == 403 and not wrong.text.startswith("1;")
     assert right.status_code == 200 and right.text.startswith("1;Done")
-    assert fjall.status_code == 404, "fjall's package has no order status"
+    # fjall's package has no order status: refused the same way as a wrong key
+    assert (fjall.status_code, fjall.text) == (wrong.status_code, wrong.text)
     (staged,) = OrderStatusState(store).pending_events("acme")
     assert staged.payload == {"callback": "remove_order", "order_no": "5", "invoice_no": None}
     store.dispose()
