@@ -340,3 +340,21 @@ SEED_BUY_PRICE_PERCENT = Decimal(60)
 EXPORT_HEADER = ("Prislista", "Artikelnr", "Benämning", "Från antal", "Pris exkl moms", "Valuta")
 EXPORT_ENCODING = "latin-1"
 EXPORT_LINE_END = "\r\n"
+
+# ASSUMPTION (agreed contract): a document's total incl. VAT. Each row's net is price times
+# quantity rounded half up to öre; VAT is computed per rate on that rate's summed nets and
+# rounded to öre; the total is nets plus VAT (Swedish invoices state VAT per rate).
+ORE = Decimal("0.01")
+
+
+def document_total(rows: list[dict]) -> Decimal:
+    """The total incl. VAT of stored order rows (`priceExclVAT`, `noOfItems`, `vatPercent`)."""
+    nets: dict[Decimal, Decimal] = {}
+    for row in rows:
+        net = (Decimal(row["priceExclVAT"]) * Decimal(row["noOfItems"])).quantize(
+            ORE, "ROUND_HALF_UP"
+        )
+        rate = Decimal(row["vatPercent"])
+        nets[rate] = nets.get(rate, Decimal(0)) + net
+    vat = sum(((n * r / 100).quantize(ORE, "ROUND_HALF_UP") for r, n in nets.items()), Decimal(0))
+    return sum(nets.values(), Decimal(0)) + vat

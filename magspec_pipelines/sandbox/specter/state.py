@@ -122,6 +122,11 @@ class AccountState(StockRegister, ArticleRegister, OrderLifecycle, PriceLists):
             self.stock.pop(article_no, None)
             return self.articles.pop(article_no, None) is not None
 
+    def document_total(self, order_no: str) -> Decimal:
+        """What Specter shows as the order's total incl. VAT (an assumed rule, assumed.py)."""
+        with self.lock:
+            return assumed.document_total(self.orders[order_no]["rows"])
+
     def orders_by_external_no(self, external_order_no: str) -> list[dict[str, Any]]:
         with self.lock:
             return [o for o in self.orders.values() if o["externalOrderNo"] == external_order_no]
