@@ -16,6 +16,7 @@ from typing import Any
 
 from magspec_pipelines.domain.events import EventKind, OrderEvent
 from magspec_pipelines.magento import (
+    MagentoAuthError,
     MagentoClient,
     MagentoError,
     MagentoOutcomeUnknown,
@@ -234,6 +235,8 @@ class OrderActions:
             raise ActionFailed(f"cancel: {exc}") from exc
         except MagentoTransientError as exc:
             raise ActionFailed(f"cancel: {exc}") from exc
+        except MagentoAuthError:
+            raise  # the token's fault, not the order's: the run fails, nothing is parked
         except MagentoError as exc:
             raise ActionParked(
                 f"Magento refused to cancel: {exc.message}", self._cancel_fix()

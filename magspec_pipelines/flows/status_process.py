@@ -22,7 +22,12 @@ from magspec_pipelines.flows.status_apply import (
 )
 from magspec_pipelines.flows.status_confirm import DROPPED, unconfirmed
 from magspec_pipelines.flows.status_stage import SOURCE_CALLBACK, SOURCE_QUEUE
-from magspec_pipelines.magento import MagentoClient, MagentoError, MagentoTransientError
+from magspec_pipelines.magento import (
+    MagentoAuthError,
+    MagentoClient,
+    MagentoError,
+    MagentoTransientError,
+)
 from magspec_pipelines.mapping.status import (
     change_from_payload,
     events_from_callback,
@@ -173,6 +178,8 @@ class StatusProcessor:
                 outcome.actions.append(ActionTaken(action, "failed", str(exc)))
                 outcome.result, outcome.reason = "failed", str(exc)
                 return outcome
+            except MagentoAuthError:
+                raise  # the token's fault, not the order's: the run fails, nothing is parked
             except MagentoError as exc:
                 outcome.actions.append(ActionTaken(action, "parked", exc.message))
                 return self._park(

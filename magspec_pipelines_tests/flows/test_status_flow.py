@@ -200,3 +200,27 @@ def test_an_order_from_each_demo_shop_is_shipped(world):
         assert [c["capture"] for c in captures_of(world, tenant, order["entity_id"])] == ["online"]
     for result in results.values():
         assert all(e.passed for e in result.get_asset_check_evaluations())
+
+
+def test_a_refused_magento_token_fails_the_run_and_parks_nothing(world):
+    # The integration lost its ACL grant: Magento answers 401 to the cancel, which is not the
+    # order's fault. Nothing may be parked for it; once the grant is back the order is cancelled.
+    order = place(world, "acme", "se", "klarna_kp")
+    export(world, "acme", order)
+    world.specter("1001").cancel(specter_order_no(world, "acme", order))
+    faults = world.sandboxes.magento.faults
+    faults.add(
+        kind="error",
+        status=401,
+        match=f"/V1/orders/{order['entity_id']}/cancel",
+        body='{"message":"The consumer isn\'t authorized to access %resources.",'
+        '"parameters":{"resources":"Magento_Sales::cancel"}}',
+    )
+    failed = run_status(world, "acme", raise_on_error=False)
+    assert not failed.success
+    assert StateStore.from_url(None).parked("acme", "order_status") == []
+    assert magento(world, "acme").orders[order["entity_id"]]["state"] != "canceled"
+
+    faults.clear()
+    run_status(world, "acme")
+    assert magento(world, "acme").orders[order["entity_id"]]["state"] == "canceled"
