@@ -214,3 +214,11 @@ BULK_USER_ID = 1
 BULK_SUCCESS = "Service execution success %1"
 BULK_REJECTED = 'Error processing request: "%1" is required.'
 NO_SUCH_BULK = "Bulk uuid %1 not exist"
+
+# ASSUMPTION: the arithmetic of the amounts beside articles (order_extras.py follows it):
+# `custom_fees` are added to the grand total as they are (the schema gives them no tax field);
+# gift-wrapping tax is part of `tax_amount`; gift cards, then store credit, then reward points pay
+# part of the total after tax and lower `grand_total`; a shipping discount is excl. tax and the
+# shipping tax is computed after it while `shipping_incl_tax` stays before it (Magento's default
+# "apply customer tax after discount"). Follows Magento's total collectors as their fields name.
+EXTRAS_ORDER = ("gift_card", "store_credit", "reward")
