@@ -7,8 +7,8 @@ wrong and what is allowed.
 
 from __future__ import annotations
 
+import logging
 import os
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,32 +18,20 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from magspec_pipelines.tenancy.files import file_problems
 from magspec_pipelines.tenancy.models import FieldProblems, Flow, TenancyError, Tenant
+from magspec_pipelines.tenancy.reading import FileRefused, clip, display_path, read_yaml, short
+
+# The loader under its old name: the scale benchmark times the parser alone with it.
+from magspec_pipelines.tenancy.reading import RegistryLoader as _RegistryLoader  # noqa: F401
 
 TENANTS_DIR_ENV = "MAGSPEC_TENANTS_DIR"
 DEFAULT_TENANTS_DIR = "tenants"
 _SUFFIXES = (".yaml", ".yml")
+# Errors reported per file; a file with more (a list of a thousand bad rows) gets a count.
+MAX_ERRORS_PER_FILE = 50
 
-
-# libyaml's parser where PyYAML has it (seven times faster on many tenant files); the resolver
-# below is Python's either way.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _RegistryLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """YAML 1.1 reads `no`, `yes`, `on` and `off` as booleans, so `language: NO` (Norwegian) or
-    `code: no` would silently become False. Only `true` and `false` are booleans here (YAML 1.2)."""
-
-
-_RegistryLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_RegistryLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,14 +103,6 @@ class Registry:
         return f"{display_path(file)}: {key_path}"
 
 
-def display_path(file: Path) -> str:
-    """The file relative to the working directory when it lies below it, else as given."""
-    try:
-        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return file.as_posix()
-
-
 def tenants_dir(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     return Path(path if path is not None else env.get(TENANTS_DIR_ENV) or DEFAULT_TENANTS_DIR)
@@ -142,8 +122,15 @@ def load_registry(
     for file in sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES and p.is_file()):
         if file.name.startswith("."):
             continue
-        tenant, file_errors = _load_file(file)
-        errors.extend(file_errors)
+        try:
+            tenant, file_errors = _load_file(file, folder)
+        except Exception as exc:
+            # Whatever a file does to the parser or the models stays that file's problem: the
+            # code location loads with the other tenants.
+            log.exception("tenant file %s could not be loaded", display_path(file))
+            why = f"could not be loaded ({type(exc).__name__}: {clip(str(exc), 200)})"
+            tenant, file_errors = None, [RegistryError(display_path(file), file.stem, "", why)]
+        errors.extend(_capped(file_errors))
         if tenant is not None:
             loaded[file] = tenant
 
@@ -165,32 +152,55 @@ def load_registry(
     return Registry(path=folder, tenants=tenants, errors=errors, files=files)
 
 
-def _load_file(file: Path) -> tuple[Tenant | None, list[RegistryError]]:
+def _load_file(file: Path, folder: Path) -> tuple[Tenant | None, list[RegistryError]]:
     shown, stem = display_path(file), file.stem
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_RegistryLoader)  # noqa: S506
+        data = read_yaml(file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "unreadable"
+        problem = clip(exc.problem or exc.context or "unreadable")
         return None, [RegistryError(shown, stem, "", f"YAML syntax error{where}: {problem}")]
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        return None, [RegistryError(shown, stem, "", f"cannot be read: {exc}")]
+    except UnicodeDecodeError as exc:
+        why = f"is not UTF-8 text (byte {exc.start}; allowed: a UTF-8 YAML file)"
+        return None, [RegistryError(shown, stem, "", why)]
+    except FileRefused as exc:
+        return None, [RegistryError(shown, stem, "", f"refused: {exc}")]
+    except (yaml.YAMLError, OSError) as exc:
+        return None, [RegistryError(shown, stem, "", f"cannot be read: {clip(str(exc))}")]
+    except ValueError as exc:
+        # What the YAML constructors cannot build: the date 2026-13-45, an integer of thousands
+        # of digits. They give no line; the message and the cure are what there is.
+        why = f"a value cannot be read ({clip(str(exc), 200)}; quote it to keep it as text)"
+        return None, [RegistryError(shown, stem, "", why)]
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         message = f"the file is {kind} (allowed: a mapping of tenant settings, see `id`, `mode`...)"
         return None, [RegistryError(shown, stem, "", message)]
 
     raw_id = data.get("id")
-    label = raw_id if isinstance(raw_id, str) and raw_id else stem
+    label = clip(raw_id, 40) if isinstance(raw_id, str) and raw_id else stem
     try:
         tenant = Tenant.model_validate(data)
     except ValidationError as exc:
-        return None, [RegistryError(shown, label, p, m) for p, m in _describe_all(exc)]
+        return None, [
+            RegistryError(shown, label, clip(p, 200), clip(m)) for p, m in _describe_all(exc)
+        ]
     if tenant.id != stem:
         message = f"{tenant.id!r} does not match the file name (allowed: {stem!r}, the file stem)"
         return None, [RegistryError(shown, label, "id", message)]
+    problems = file_problems(tenant, folder)
+    if problems:
+        return None, [RegistryError(shown, label, p, m) for p, m in problems]
     return tenant, []
+
+
+def _capped(errors: list[RegistryError]) -> list[RegistryError]:
+    if len(errors) <= MAX_ERRORS_PER_FILE:
+        return errors
+    first = errors[0]
+    more = f"and {len(errors) - MAX_ERRORS_PER_FILE} more error(s) in this file"
+    return [*errors[:MAX_ERRORS_PER_FILE], RegistryError(first.file, first.tenant, "", more)]
 
 
 def _describe_all(exc: ValidationError) -> list[tuple[str, str]]:
@@ -216,10 +226,10 @@ def _describe(error: Any, loc: tuple[Any, ...]) -> str:
         # The value might be a pasted secret instead of a variable name: never echo it.
         return f"is not valid ({error['msg']})"
     if kind in ("literal_error", "enum"):
-        return f"{_short(value)} is not allowed (allowed: {ctx.get('expected', '')})"
+        return f"{short(value)} is not allowed (allowed: {ctx.get('expected', '')})"
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
-    return f"{_short(value)} is not valid ({error['msg']})"
+    return f"{short(value)} is not valid ({error['msg']})"
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -257,11 +267,6 @@ def _format_path(loc: tuple[Any, ...]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def format_registry_report(registry: Registry) -> str:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BeforeValidator
+
+# Re-exported: the models import the cron check with the other field checks.
+from magspec_pipelines.tenancy.cron import cron_problem as cron_problem
+from magspec_pipelines.tenancy.reading import short
 
 Path = tuple[str | int, ...]
 
@@ -31,49 +35,6 @@ _DIGITS = re.compile(r"[0-9]+")
 CURRENCY = re.compile(r"[A-Z]{3}")
 STATUS = re.compile(r"[a-z][a-z0-9_]*")
 
-# Field order (minute hour day-of-month month day-of-week) with the value ranges cron allows.
-_CRON_FIELDS: tuple[tuple[str, int, int], ...] = (
-    ("minute", 0, 59),
-    ("hour", 0, 23),
-    ("day of month", 1, 31),
-    ("month", 1, 12),
-    ("day of week", 0, 7),
-)
-_CRON_NAMES = {
-    3: {
-        m: i + 1
-        for i, m in enumerate(
-            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        )
-    },
-    4: {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])},
-}
-
-
-def cron_problem(expression: str) -> str | None:
-    fields = expression.split()
-    if len(fields) != 5:
-        return (
-            f"{expression!r} has {len(fields)} fields (allowed: 5-field cron, e.g. '*/15 * * * *')"
-        )
-    for index, (text, (label, low, high)) in enumerate(zip(fields, _CRON_FIELDS, strict=True)):
-        names = _CRON_NAMES.get(index, {})
-        for item in text.split(","):
-            base, _, step = item.partition("/")
-            if step and not step.isdigit():
-                return f"{expression!r}: bad step {step!r} in the {label} field"
-            if base == "*":
-                continue
-            bounds = base.split("-")
-            if len(bounds) > 2 or not all(
-                b.isdigit() and low <= int(b) <= high or b.lower() in names for b in bounds
-            ):
-                return (
-                    f"{expression!r}: {item!r} is not valid in the {label} field "
-                    f"(allowed: *, numbers {low}-{high}, ranges, lists and steps)"
-                )
-    return None
-
 
 def as_text(value: Any) -> Any:
     # YAML reads unquoted ids such as `sbm_id: 1001` as numbers; they are identifiers, not numbers.
@@ -86,11 +47,23 @@ IdText = Annotated[str, BeforeValidator(as_text)]
 def check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except IsADirectoryError:
+        # `Europe` names a folder of tzdata; ZoneInfo raises an OSError for it, which pydantic
+        # would not turn into a validation error.
         raise fail(
-            f"{value!r} is not a time zone (allowed: IANA names such as 'Europe/Stockholm')"
+            f"{short(value)} is not a time zone (a tzdata folder; allowed: a zone inside it, "
+            f"e.g. {_zone_in(value)!r})"
+        ) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise fail(
+            f"{short(value)} is not a time zone (allowed: IANA names such as 'Europe/Stockholm')"
         ) from None
     return value
+
+
+def _zone_in(folder: str) -> str:
+    zones = sorted(z for z in available_timezones() if z.startswith(folder + "/"))
+    return "Europe/Stockholm" if "Europe/Stockholm" in zones or not zones else zones[0]
 
 
 def check_env_name(value: str) -> str:
