@@ -77,8 +77,8 @@ def build_plan(
     tenant_file: str,
     mapping_rows: Sequence[dict[str, str]] = (),
 ) -> CatalogPlan:
-    # The order flow's pseudo articles (freight, discount) are not products.
-    pseudo = {tenant.orders.shipping_article, tenant.orders.discount_article}
+    # The order flow's pseudo articles (freight, discount, fees, gift cards...) are not products.
+    pseudo = tenant.orders.service_articles
     articles = [
         article_from_json(data)
         for no, data in catalog.articles(tenant.id).items()

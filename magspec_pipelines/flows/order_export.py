@@ -339,9 +339,21 @@ class OrderExporter:
             )
         except SpecterAuthError as exc:
             raise ExportHalted(self._rejected_key(exc)) from None
-        except (SpecterTransientError, OutcomeUnknown, SpecterUnreadable) as exc:
-            # An unreadable answer leaves the outcome unknown, as a lost one does: the binding
-            # stays `submitting`, and the next run's resubmission meets the duplicate control.
+        except SpecterUnreadable as exc:
+            # Asked again and still not Specter's protocol (an error page, garbage): the outcome
+            # is unknown, as after a lost answer, so the binding stays `submitting` and the next
+            # run's resubmission meets the duplicate control. Not the order's fault: stop here.
+            self.state.record_binding_error(
+                tenant.id, order.shop, order.magento_entity_id, str(exc)
+            )
+            raise ExportHalted(
+                f"Specter answered {exc.action or 'a write'} for account {tenant.specter.sbm_id} "
+                f"with something that is not its protocol ({exc.message[:120]}): check "
+                f"specter.base_url in tenants/{tenant.id}.yaml and Specter's status; the outcome "
+                f"of order {order.increment_id} is unknown and the next run resolves it; "
+                "nothing was parked"
+            ) from None
+        except (SpecterTransientError, OutcomeUnknown) as exc:
             self.state.record_binding_error(
                 tenant.id, order.shop, order.magento_entity_id, str(exc)
             )

@@ -193,7 +193,7 @@ def delivered_items(
 
     Raises `MappingProblem` for an article that is not on the Magento order.
     """
-    service = {tenant.orders.shipping_article, tenant.orders.discount_article}
+    service = tenant.orders.service_articles
     by_article: dict[str, list[dict[str, Any]]] = {}
     for article_no, row in _article_of_rows(order):
         by_article.setdefault(article_no, []).append(row)

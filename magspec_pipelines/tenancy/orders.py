@@ -124,6 +124,27 @@ class OrderSettings(_Model):
     customer_group_person: IdText | None = None
     start_date: date
 
+    @property
+    def service_articles(self) -> frozenset[str]:
+        """Every article number the order flow books money on that is not a product (freight,
+        discounts, fees, gift cards...): never a Magento product, never a delivered row."""
+        kinds = self.money_articles
+        return frozenset(
+            a
+            for a in (
+                self.shipping_article,
+                self.discount_article,
+                kinds.shipping_discount,
+                kinds.gift_card,
+                kinds.store_credit,
+                kinds.reward_points,
+                kinds.gift_wrapping,
+                *(fee.article for fee in self.fees.values()),
+                *(total.article for total in self.mapped_totals),
+            )
+            if a
+        )
+
     @field_validator("trigger_statuses")
     @classmethod
     def _statuses(cls, value: list[str]) -> list[str]:

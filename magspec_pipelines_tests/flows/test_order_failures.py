@@ -75,6 +75,7 @@ def test_an_answer_that_is_not_the_protocol_fails_the_run_and_parks_nothing(worl
     rule = faults.add(kind="error", status=200, body=body, match="newOrderSubmit")
     failed = world.run_day("acme", day, raise_on_error=False)
     assert not failed.success
+    assert "something that is not its protocol" in _run_text(world, failed)
     assert _parked(state_url) == []
     faults.clear()
     assert rule.hits >= 1

@@ -10,7 +10,7 @@ from magspec_pipelines.flows.order_status import JOB_NAME, MAGENTO_ORDER_UPDATES
 from magspec_pipelines.state import StateStore
 
 SBM_OF = {"acme": "1001", "brisk": "1003"}
-SERVICE_ARTICLES = {"FRAKT", "RABATT"}
+SERVICE_ARTICLES = {"FRAKT", "RABATT", "PRESENTKORT", "TILLGODO", "BONUS", "INSLAGNING", "AVGIFT"}
 
 
 def place(world, tenant: str, store: str, method: str, *, min_units: int = 1) -> dict[str, Any]:

@@ -646,7 +646,18 @@ def test_register_seeded_from_luma_with_pseudo_articles(specter: Specter) -> Non
     assert MISSING_SKU not in articles
     assert "MH01" not in articles  # a configurable parent is no article; its variants are
     assert {"FRAKT", "RABATT"} <= set(articles)
-    assert specter.sandbox.account(V2_ONLY_SBM).articles.keys() == {"A1", "FRAKT", "RABATT"}
+    # and the order flow's pseudo articles: freight, discount, gift card, store credit, reward
+    # points, gift wrapping, fee
+    assert specter.sandbox.account(V2_ONLY_SBM).articles.keys() == {
+        "A1",
+        "FRAKT",
+        "RABATT",
+        "PRESENTKORT",
+        "TILLGODO",
+        "BONUS",
+        "INSLAGNING",
+        "AVGIFT",
+    }
 
 
 def test_admin_routes_inspect_and_change_the_register(specter: Specter) -> None:
