@@ -140,6 +140,8 @@ def build_status_assets(
             "parked": counts["parked"],
             "failed": counts["failed"],
             "not ours": counts["not ours"],
+            # Callbacks Specter's order feed did not confirm (forged or stale): logged, not acted on.
+            "callbacks dropped": counts["dropped"],
             "actions": report.actions_done(),
             "per shop": per_shop,
             "events and actions": _events_table(

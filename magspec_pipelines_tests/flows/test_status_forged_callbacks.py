@@ -95,6 +95,10 @@ def test_forged_callbacks_with_a_valid_key_change_nothing_in_magento(world):
     assert sorted(o.result for o in outcomes) == ["dropped"] * 4
     assert {o.increment_id for o in outcomes} == {invoiced["increment_id"], quiet["increment_id"]}
     assert report(result).nudges == 1
+    (materialization,) = result.asset_materializations_for_node(
+        "order_status__magento_order_updates"
+    )
+    assert materialization.metadata["callbacks dropped"].value == 4  # support sees them
     store.dispose()
 
 
