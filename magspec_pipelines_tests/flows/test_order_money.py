@@ -223,3 +223,29 @@ def test_rows_as_specter_receives_them_are_what_was_reconciled(acme):
     rows = specter_rows(order.lines, None)
     payload = specter_order(order, acme, acme.shop("se"), "1", Latin1Notes())
     assert [r.model_dump() for r in rows] == [r.model_dump() for r in payload.rows]
+
+
+def test_fee_amounts_are_rounded_half_up_to_specter_s_three_decimals(acme):
+    # Magento keeps four decimals: 10.0005 is 10.001 in Specter (half up), never 10.000.
+    raw = magento_order(grand_total=445.7505)
+    raw["extension_attributes"]["custom_fees"] = [
+        {"custom_fee_code": "payment_fee", "custom_fee_label": "Fee", "custom_fee_amount": 10.0005}
+    ]
+    zero_vat = with_orders(
+        acme,
+        fees={
+            "payment_fee": acme.orders.fees["payment_fee"].model_copy(
+                update={"vat_percent": Decimal(0)}
+            )
+        },
+    )
+    order = normalize_order(raw, zero_vat, zero_vat.shop("se"))
+    (fee,) = [line for line in order.lines if line.kind is LineKind.FEE]
+    assert fee.unit_price_excl_vat == Decimal("10.001")
+
+
+def test_gift_wrapping_tax_without_a_price_is_named_as_a_difference(acme):
+    raw = magento_order(grand_total=445.75)
+    raw["extension_attributes"].update(gw_price="0", gw_tax_amount="10.00")
+    with pytest.raises(MappingProblem, match="totals differ: Magento 445.75, Specter 435.75"):
+        normalize_order(raw, acme, acme.shop("se"))
