@@ -6,8 +6,9 @@ benchmarks share one implementation.
 Exactly once rests on three things:
 - the binding is written before the remote call (`submitting`) and after it (`created`), so a
   crash between the two is visible as a `submitting` binding;
-- every order carries `externalOrderNo`, so resubmitting a `submitting` order after a lost answer
-  runs into Specter's duplicate control, whose answer names the order it already has;
+- every order carries `externalOrderNo`, the binding's (the number of the first attempt), so
+  resubmitting a `submitting` order after a lost answer runs into Specter's duplicate control,
+  whose answer names the order it already has;
 - invoices are created only from `created` bindings and Specter refuses a second invoice for an
   order with nothing left to invoice.
 """
@@ -314,7 +315,12 @@ class OrderExporter:
                     self.state.record_customer(
                         tenant.id, order.shop, order.magento_entity_id, customer_id
                     )
-                payload = order_payload.model_copy(update={"customerId": customer_id})
+                # The binding keeps the number of the first attempt, which Specter may hold:
+                # only that number meets the duplicate control, even if the tenant's prefix
+                # changed since.
+                payload = order_payload.model_copy(
+                    update={"customerId": customer_id, "externalOrderNo": binding.external_order_no}
+                )
                 order_no, created_now = self._submit_order(payload, shop.webshop_id)
                 self.state.record_order_created(
                     tenant.id, order.shop, order.magento_entity_id, order_no
