@@ -15,6 +15,7 @@ from magspec_pipelines.specter import (
     Batch,
     QueueKind,
     SpecterClient,
+    SpecterError,
     SpecterOpenBatch,
     SpecterUnreadable,
 )
@@ -318,3 +319,64 @@ def test_a_caller_batch_number_must_be_hex() -> None:
     with recorder.client() as client, pytest.raises(ValueError):
         client.order_changes(batch_no="not hex!")
     assert recorder.requests == []
+
+
+# -- pinned by mutation testing (`./dev mutate queues`) ------------------------------------------
+def test_stock_is_asked_per_stock_site_by_default_also_when_recovering() -> None:
+    open_batch = "<APIresponse><code>99</code><message>Batch 'abc123' open</message></APIresponse>"
+    recorder = Recorder(open_batch, STOCK_XML, STOCK_XML, "1;abc;Batch updated")
+    with recorder.client() as client:
+        batch = client.queues.fetch(QueueKind.STOCK)
+        drained = client.queues.drain(QueueKind.STOCK, lambda b: None, max_batches=1)
+    assert batch.recovered and {c.stock_site_id for c in batch.items} == {"1", "2"}
+    asks = [params(r) for r in recorder.requests if "NeedUpdate" in params(r)["Action"]]
+    assert all(q.get("getMultipleStocksites") == "1" and q["useXML"] == "2" for q in asks)
+    assert drained.items == 3 and drained.recovered == 0
+
+
+def test_an_ack_is_a_text_call_and_its_failure_names_the_action() -> None:
+    recorder = Recorder("0;50;Field 'batchNo' unknown")
+    with recorder.client() as client, pytest.raises(SpecterError) as caught:
+        client.queues.ack_batch_no(QueueKind.ORDERS, "abc123")
+    query = params(recorder.last)
+    assert query["Action"] == "updateOrdersFromBatch" and query["batchNo"] == "abc123"
+    assert "useXML" not in query
+    assert str(caught.value).startswith("updateOrdersFromBatch: ")
+
+
+@pytest.mark.parametrize(
+    ("kind", "action", "multiple"),
+    [
+        (QueueKind.STOCK, "getArticleExternalNeedUpdate", True),
+        (QueueKind.STOCK, "getArticleExternalNeedUpdate", False),
+        (QueueKind.ARTICLES, "getArticleInfoExternalNeedUpdate", True),
+        (QueueKind.ORDERS, "getOrdersExternalNeedUpdate", True),
+    ],
+)
+def test_an_unreadable_feed_names_its_action(kind, action, multiple) -> None:
+    recorder = Recorder("<html><body>maintenance</body></html>" if multiple else "garbage")
+    with recorder.client() as client, pytest.raises(SpecterError) as caught:
+        client.queues.fetch(kind, multiple_stock_sites=multiple)
+    assert action in str(caught.value)
+
+
+def test_drain_counts_what_it_did_and_refuses_zero_batches() -> None:
+    queue = FakeOrderQueue(waiting=[str(50001 + n) for n in range(60)], limit=1)
+    with queue.client() as client:
+        result = client.drain(QueueKind.ORDERS, lambda b: None)
+        one = client.drain(QueueKind.ORDERS, lambda b: None, max_batches=1)
+        with pytest.raises(ValueError, match="^max_batches must be at least 1$"):
+            client.drain(QueueKind.ORDERS, lambda b: None, max_batches=0)
+    assert (result.batches, result.items, result.recovered, result.more) == (50, 50, 0, True)
+    assert (one.batches, one.items, one.more) == (1, 1, True)
+    crashed = FakeOrderQueue(waiting=["50001", "50002", "50003"], limit=3)
+    with crashed.client() as client:
+        client.order_changes()  # fetched, never acknowledged
+        recovered = client.drain(QueueKind.ORDERS, lambda b: None, max_batches=1)
+    assert (recovered.batches, recovered.items, recovered.recovered) == (1, 3, 1)
+
+
+def test_a_bad_batch_number_says_what_is_allowed() -> None:
+    with Recorder().client() as client, pytest.raises(ValueError) as caught:
+        client.order_changes(batch_no="not hex!")
+    assert str(caught.value) == "batch number 'not hex!' is not 1-32 characters of [0-9a-f]"
