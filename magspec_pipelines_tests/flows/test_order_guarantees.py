@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from magspec_pipelines.flows.order_export import Result
 from magspec_pipelines.flows.order_triggers import OrderCursor, evaluate_new_orders
 from magspec_pipelines.flows.orders import SPECTER_DOCUMENTS
 from magspec_pipelines.sandbox.magento.orders import format_date, parse_date
@@ -210,6 +211,15 @@ def test_an_invoice_that_failed_is_booked_by_the_next_run_once(world, state_url)
     result = world.run_day("fjall", day, **FAST)
     assert result.success
     assert account.orders == created  # no second order
+    # The invoice is this run's work: those orders count as created, with their invoice numbers.
+    outcomes = {
+        o.specter_order_no: o
+        for o in result.asset_value(SPECTER_DOCUMENTS).outcomes
+        if o.specter_order_no
+    }
+    assert set(outcomes) == set(created)
+    assert {o.result for o in outcomes.values()} == {Result.CREATED}
+    assert all(o.specter_invoice_no for o in outcomes.values())
     per_order: dict[str, list[str]] = {}
     for invoice in account.invoices.values():
         per_order.setdefault(invoice["orderNo"], []).append(invoice["invoiceNo"])
