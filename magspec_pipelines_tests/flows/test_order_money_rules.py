@@ -7,7 +7,6 @@ behaviour a plausible slip in `mapping/order_money.py` would change without anot
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -15,21 +14,16 @@ from magspec_pipelines.domain import LineKind
 from magspec_pipelines.mapping import order_money as money
 from magspec_pipelines.mapping.orders import normalize_order
 from magspec_pipelines.mapping.problems import MappingProblem
-from magspec_pipelines.tenancy import load_registry
 from magspec_pipelines.tenancy.orders import FeeArticle, MappedTotal, MoneyArticles
+from magspec_pipelines_tests.flows.orders_support import shipped_tenant, with_orders
 from magspec_pipelines_tests.flows.test_order_mapping import magento_order
 
-REPO = Path(__file__).resolve().parents[2]
 D = Decimal
 
 
 @pytest.fixture(scope="module")
 def acme():
-    return load_registry(str(REPO / "tenants")).tenants["acme"]
-
-
-def with_orders(tenant, **changes):
-    return tenant.model_copy(update={"orders": tenant.orders.model_copy(update=changes)})
+    return shipped_tenant("acme")
 
 
 def rows(order) -> list[tuple]:

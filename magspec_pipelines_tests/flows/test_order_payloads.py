@@ -4,7 +4,6 @@ changed on the way. Pinned by mutation testing (`./dev mutate mapping`)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -17,19 +16,13 @@ from magspec_pipelines.mapping.orders import (
 )
 from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.mapping.text import Latin1Notes
-from magspec_pipelines.tenancy import load_registry
+from magspec_pipelines_tests.flows.orders_support import shipped_tenant, with_orders
 from magspec_pipelines_tests.flows.test_order_mapping import address, magento_order
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def acme():
-    return load_registry(str(REPO / "tenants")).tenants["acme"]
-
-
-def with_orders(tenant, **changes):
-    return tenant.model_copy(update={"orders": tenant.orders.model_copy(update=changes)})
+    return shipped_tenant("acme")
 
 
 def company_order(**billing) -> dict:

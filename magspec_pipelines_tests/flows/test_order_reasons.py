@@ -4,23 +4,21 @@ an order with little in it. Pinned by mutation testing (`./dev mutate mapping`).
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from magspec_pipelines.domain import LineKind
 from magspec_pipelines.mapping.orders import normalize_order
 from magspec_pipelines.mapping.problems import MappingProblem
-from magspec_pipelines.tenancy import load_registry
+from magspec_pipelines_tests.flows.orders_support import shipped_tenant
 from magspec_pipelines_tests.flows.test_order_mapping import magento_order
 
-REPO = Path(__file__).resolve().parents[2]
 IN_MAGENTO = "the order in Magento (an extension writing it, or its data)"
 
 
 @pytest.fixture(scope="module")
 def acme():
-    return load_registry(str(REPO / "tenants")).tenants["acme"]
+    return shipped_tenant("acme")
 
 
 def _ship(order: dict) -> dict:
