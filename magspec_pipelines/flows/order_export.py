@@ -45,6 +45,7 @@ from magspec_pipelines.specter.errors import (
     SpecterUnknownArticle,
     SpecterUnreadable,
 )
+from magspec_pipelines.specter.models import SpecterCustomer
 from magspec_pipelines.state import BindingState, StateStore
 from magspec_pipelines.tenancy import Tenant
 
@@ -289,9 +290,6 @@ class OrderExporter:
                 BindingState.INVOICED,
             }
         )
-        # Built before the binding: nothing below can fail on the order's own data.
-        customer_payload = specter_customer(order, tenant, notes := Latin1Notes())
-        order_payload = specter_order(order, tenant, shop, "0", notes)
         if binding and binding.state in done:
             return self._outcome(
                 order,
@@ -299,6 +297,9 @@ class OrderExporter:
                 specter_order_no=binding.specter_order_no or "",
                 specter_invoice_no=binding.specter_invoice_no or "",
             )
+        # Built before the binding is begun: nothing below can fail on the order's own data.
+        customer_payload = specter_customer(order, tenant, notes := Latin1Notes())
+        order_payload = specter_order(order, tenant, shop, "0", notes)
         created_now = False
         try:
             if binding is None or binding.state is BindingState.SUBMITTING:
@@ -384,24 +385,14 @@ class OrderExporter:
 
     def _rejected_key(self, exc: SpecterError) -> str:
         account = self.tenant.specter
-        names = [
-            n
-            for n in (
-                account.api_user_key_env,
-                account.integration_key_env,
-                account.md5_key1_env,
-                account.md5_key2_env,
-            )
-            if n
-        ]
         return (
             f"Specter rejected the key for account {account.sbm_id}: check "
-            f"{' and '.join(names) or 'the tenant keys'} (and specter.api_user_id in "
+            f"{' and '.join(account.key_env_names)} (and specter.api_user_id in "
             f"tenants/{self.tenant.id}.yaml); nothing was parked, the next run sends every order "
             f"[{exc.action}: {exc.message}]"
         )
 
-    def _customer(self, payload) -> str:
+    def _customer(self, payload: SpecterCustomer) -> str:
         # Customer submits are safe to repeat: Specter matches on e-mail, then org. no. They are
         # sent with `forceCustomerUpdate`, so a customer whose details changed is submitted
         # again; the very same details are submitted once per run.

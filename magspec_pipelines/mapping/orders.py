@@ -260,14 +260,7 @@ def normalize_order(raw: dict, tenant: Tenant, shop: Shop) -> Order:
     total = money.document_total(
         (row.priceExclVAT, row.noOfItems, row.vatPercent) for row in specter_rows(lines, None)
     )
-    money.reconcile(
-        order.increment_id,
-        grand_total,
-        total,
-        unmapped,
-        money.unknown_amounts(raw, tenant),
-        tenant,
-    )
+    money.reconcile(order.increment_id, grand_total, total, unmapped, raw, tenant)
     placed_at = parse_magento_datetime(order.created_at)
     return Order(
         tenant=tenant.id,

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from magspec_pipelines.flows.order_export import FetchedOrder, OrderExporter, Result, normalize
 from magspec_pipelines_tests.flows.chaos import (
-    HOSTILE,
     chaos_client,
     place_orders,
     run_until_settled,
@@ -163,7 +162,3 @@ def test_any_order_ends_created_or_parked_never_twice(world, changes):
     if documents:
         total = account.document_total(documents[0]["orderNo"])
         assert abs(total - Decimal(str(raw["grand_total"]))) <= tenant.orders.total_tolerance
-
-
-def test_every_hostile_kind_is_named():
-    assert len(HOSTILE) >= 20
