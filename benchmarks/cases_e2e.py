@@ -121,7 +121,7 @@ def _check_sensor(tenants: Path, tenant: str) -> tuple[str, int, bool]:
     import dagster as dg
 
     from magspec_pipelines.definitions import build_definitions
-    from magspec_pipelines.flows.resources import MagspecResource
+    from magspec_pipelines.flows.shared.resources import MagspecResource
     from magspec_pipelines.tenancy import load_registry
 
     registry = load_registry(tenants)

@@ -144,7 +144,7 @@ import json, sys, time
 t0 = time.perf_counter()
 import dagster as dg
 from magspec_pipelines.definitions import build_definitions
-from magspec_pipelines.flows.resources import MagspecResource
+from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.tenancy import load_registry
 """
     + _COUNT

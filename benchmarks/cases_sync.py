@@ -32,7 +32,7 @@ from benchmarks.world import (
 )
 from magspec_pipelines.definitions import build_definitions
 from magspec_pipelines.demo import run_flow, sync_tenant
-from magspec_pipelines.flows.resources import MagspecResource
+from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.models import BasePrice, SourceItem, TierPrice
 from magspec_pipelines.magento.rest import Limits
@@ -40,12 +40,7 @@ from magspec_pipelines.tenancy import load_registry
 
 # The catalog push as a new tenant's first sync runs it: products, then prices, price lists
 # (tier prices) and stock, each job with its default run config.
-CATALOG_PUSH = (
-    ("products", "catalog_products_to_magento"),
-    ("prices", "prices_sync"),
-    ("price_lists", "price_lists_sync"),
-    ("stock", "stock_sync"),
-)
+CATALOG_PUSH = ("products_to_magento", "prices", "price_lists", "stock")
 # Magento's async input limit: entities per request.
 ASYNC_ENTITIES = 5000
 NAIVE_PREFIX = "BN"
@@ -125,9 +120,9 @@ def push_catalog(sandboxes: Sandboxes, magspec: Magspec) -> tuple[Usage, Counter
     counts: Counter = Counter()
     started = time.perf_counter()
     phases: dict[str, dict[str, Any]] = {}
-    for flow, job in CATALOG_PUSH:
+    for flow in CATALOG_PUSH:
         before, at = sandboxes.stats(), time.perf_counter()
-        run = run_flow(magspec.defs, magspec.instance, CATALOG_INSTANCE, flow, job, {})
+        run = run_flow(magspec.defs, magspec.instance, CATALOG_INSTANCE, flow, {})
         if not run.success:
             raise RuntimeError(f"the {flow} run failed: {dict(run.numbers)}")
         counts.update({f"{flow} {k}": v for k, v in run.numbers.items()})

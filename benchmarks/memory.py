@@ -1,7 +1,7 @@
 """Case 5b: peak memory of a catalog sync of many SKUs (default 100,000), in a process of its own.
 
 Run as `python -m benchmarks.memory SKUS`: it starts the sandboxes in a child process (so their
-memory is not counted), runs the tenant's initial product sync (`catalog_products_to_magento` in
+memory is not counted), runs the tenant's initial product sync (`products_to_magento` in
 `full` mode, as a new tenant's first sync runs: the whole article queue is staged and every
 article becomes a new product) and prints one line of JSON with this process's peak resident
 memory.
@@ -43,8 +43,7 @@ def measure(skus: int) -> dict:
             magspec.defs,
             magspec.instance,
             CATALOG_INSTANCE,
-            "products",
-            "catalog_products_to_magento",
+            "products_to_magento",
             {"mode": "full"},
         )
         seconds = time.perf_counter() - started

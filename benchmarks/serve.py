@@ -13,7 +13,7 @@ import sys
 from types import FrameType
 
 from benchmarks.world import BenchSpec, build_world
-from magspec_pipelines.sandbox.server import BackgroundServer
+from magspec_sandbox.server import BackgroundServer
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

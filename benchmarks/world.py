@@ -42,18 +42,18 @@ from typing import Any
 
 import httpx
 
-from magspec_pipelines.sandbox.cost import CostModel
-from magspec_pipelines.sandbox.magento import (
+from magspec_pipelines.tenancy import load_registry
+from magspec_sandbox.cost import CostModel
+from magspec_sandbox.magento import (
     InstanceSpec,
     MagentoInstance,
     MagentoSandbox,
     StoreViewSpec,
 )
-from magspec_pipelines.sandbox.magento.assumed import STATUS_WEIGHTS
-from magspec_pipelines.sandbox.scenario import store_view
-from magspec_pipelines.sandbox.server import BackgroundServer
-from magspec_pipelines.sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
-from magspec_pipelines.tenancy import load_registry
+from magspec_sandbox.magento.assumed import STATUS_WEIGHTS
+from magspec_sandbox.scenario import store_view
+from magspec_sandbox.server import BackgroundServer
+from magspec_sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ADMIN_PREFIX = "/__sandbox__"

@@ -39,7 +39,7 @@ def _prepare_demo_home() -> Path:
 
 
 def _demo_environment() -> None:
-    from magspec_pipelines.sandbox.scenario import DEMO_SECRETS
+    from magspec_sandbox.scenario import DEMO_SECRETS
 
     for name, value in DEMO_SECRETS.items():
         os.environ.setdefault(name, value)
@@ -56,8 +56,8 @@ def _tenants_dir(given: str | None) -> Path:
 
 
 def _start_sandboxes(stack: ExitStack, magento_port: int, specter_port: int, days: int):
-    from magspec_pipelines.sandbox.scenario import build_world
-    from magspec_pipelines.sandbox.server import BackgroundServer
+    from magspec_sandbox.scenario import build_world
+    from magspec_sandbox.server import BackgroundServer
 
     world = build_world(days=days)
     try:
@@ -86,7 +86,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    from magspec_pipelines.sandbox.cost import CostModel
+    from magspec_sandbox.cost import CostModel
 
     cost = CostModel(args.latency_ms / 1000, args.item_ms / 1000, args.concurrency)
     with ExitStack() as stack:
@@ -144,7 +144,7 @@ def cmd_tenants_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:
-    from magspec_pipelines.flows.resources import MagspecResource
+    from magspec_pipelines.flows.shared.resources import MagspecResource
     from magspec_pipelines.preflight import Verdict, preflight
 
     magspec = MagspecResource(tenants_dir=str(_tenants_dir(args.dir)), max_attempts=2)
@@ -170,8 +170,8 @@ def cmd_callbacks(args: argparse.Namespace) -> int:
     """Serve the receiver of Specter's callbacks; events are staged for the order-status flow."""
     import uvicorn
 
-    from magspec_pipelines.flows.callbacks_app import build_callback_app, register_callbacks
-    from magspec_pipelines.flows.resources import MagspecResource
+    from magspec_pipelines.flows.shared.resources import MagspecResource
+    from magspec_pipelines.services.callbacks import build_callback_app, register_callbacks
     from magspec_pipelines.tenancy import Flow, MissingSecret, load_registry, missing_secrets
 
     registry = load_registry(str(_tenants_dir(args.dir)))

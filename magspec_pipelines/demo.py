@@ -1,7 +1,7 @@
 """The demo: every demo tenant synced once against the sandboxes, then a report per tenant.
 
 It runs the real code location: for each tenant the new-order sensor's logic decides which day
-partitions have work, and the `orders_sync` job runs for each of them on the embedded Dagster
+partitions have work, and the `orders` job runs for each of them on the embedded Dagster
 instance (so the runs are there to inspect in the UI afterwards).
 """
 
@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from magspec_pipelines.flows.order_export import ExportReport, Result
-from magspec_pipelines.flows.order_triggers import OrderCursor, evaluate_new_orders
-from magspec_pipelines.flows.orders import MAGENTO_ORDERS, SPECTER_DOCUMENTS
-from magspec_pipelines.flows.resources import MagspecResource
+from magspec_pipelines.flows.orders.assets import MAGENTO_ORDERS, SPECTER_DOCUMENTS
+from magspec_pipelines.flows.orders.export import ExportReport, Result
+from magspec_pipelines.flows.orders.triggers import OrderCursor, evaluate_new_orders
+from magspec_pipelines.flows.shared.resources import MagspecResource
+from magspec_pipelines.flows.shared.schedules import TENANT_TAG
 
 # The runs' event logs stay in the instance (and the UI); the terminal gets the report.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -47,7 +48,7 @@ def sync_tenant(
     tenant = magspec.tenant(tenant_id)
     summary = TenantSummary(tenant=tenant_id, document=tenant.orders.document)
     requests, _ = evaluate_new_orders(tenant, magspec, OrderCursor())
-    job = defs.resolve_job_def("orders_sync")
+    job = defs.resolve_job_def("orders")
     print(f"{tenant_id}: {len(requests)} day partition(s) with new eligible orders", flush=True)
     for request in requests:
         result = job.execute_in_process(
@@ -80,11 +81,11 @@ def _has(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> bool:
 # needs its articles), prices and stock, then orders; then what Specter's staff do to some of them,
 # which the status flow brings back to Magento.
 FIRST_SYNC = (
-    ("products_to_magento", "catalog_products_to_magento", {"mode": "full"}),
-    ("products_to_specter", "catalog_products_to_specter", {"mode": "full"}),
-    ("prices", "prices_sync", {"compare": True}),
-    ("price_lists", "price_lists_sync", {"compare": True}),
-    ("stock", "stock_sync", {"compare": True}),
+    ("products_to_magento", {"mode": "full"}),
+    ("products_to_specter", {"mode": "full"}),
+    ("prices", {"compare": True}),
+    ("price_lists", {"compare": True}),
+    ("stock", {"compare": True}),
 )
 SHOWN = (
     "created",
@@ -130,14 +131,14 @@ def run_flow(
     instance: dg.DagsterInstance,
     tenant_id: str,
     flow: str,
-    job_name: str,
     values: dict,
 ) -> FlowRun:
-    job = defs.resolve_job_def(job_name)
+    """Runs one flow's job (named as the flow) for one tenant."""
+    job = defs.resolve_job_def(flow)
     result = job.execute_in_process(
         partition_key=tenant_id,
         instance=instance,
-        tags={"magspec/tenant": tenant_id},
+        tags={TENANT_TAG: tenant_id},
         raise_on_error=False,
         run_config={**QUIET, "ops": _op_config(job, values)},
     )
@@ -168,19 +169,17 @@ def run_demo(world) -> int:
     all_tenants = sorted(magspec.registry.tenants.values(), key=lambda t: t.id)
     flow_runs = []
     for tenant in all_tenants:
-        for flow, job_name, values in FIRST_SYNC:
+        for flow, values in FIRST_SYNC:
             if flow in tenant.flows:
                 print(f"{tenant.id}: {flow}", flush=True)
-                flow_runs.append(run_flow(defs, instance, tenant.id, flow, job_name, values))
+                flow_runs.append(run_flow(defs, instance, tenant.id, flow, values))
     tenants = [t for t in all_tenants if "orders" in t.flows]
     summaries = [sync_tenant(defs, instance, t.id, magspec) for t in tenants]
     for tenant in all_tenants:
         if "order_status" in tenant.flows:
             delivered = staff_deliver(world, tenant)
             print(f"{tenant.id}: Specter staff delivered orders {', '.join(delivered)}", flush=True)
-            flow_runs.append(
-                run_flow(defs, instance, tenant.id, "order_status", "order_status_sync", {})
-            )
+            flow_runs.append(run_flow(defs, instance, tenant.id, "order_status", {}))
 
     print("\ntenant   flow                 run    what it did")
     for run in flow_runs:

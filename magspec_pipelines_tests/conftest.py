@@ -19,6 +19,9 @@ from sqlalchemy.exc import OperationalError
 
 from magspec_pipelines.state import StateStore
 
+# The sandboxes-and-Dagster world of the flow tests (fixtures `world`, `magento_exchanges_checked`).
+pytest_plugins = ["magspec_pipelines_tests.world"]
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "MAGSPEC_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 )

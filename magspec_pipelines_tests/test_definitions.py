@@ -14,8 +14,8 @@ import pytest
 
 from magspec_pipelines.definitions import build_definitions
 from magspec_pipelines.tenancy import load_registry
+from magspec_pipelines_tests import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
 
 

@@ -27,7 +27,7 @@ def test_catalog_push_then_no_change_run_writes_nothing(sandboxes, tmp_path: Pat
     with magspec_for(sandboxes, SPEC, tmp_path) as magspec:
         first, counts = push_catalog(sandboxes, magspec)
         second, again = push_catalog(sandboxes, magspec)
-    for flow in ("products", "prices", "price_lists", "stock"):
+    for flow in ("products_to_magento", "prices", "price_lists", "stock"):
         assert counts[f"{flow} created"] == SPEC.skus, (flow, dict(counts))
         assert again[f"{flow} created"] == 0 and again[f"{flow} updated"] == 0
     # every SKU carries a product, a base price, two tier rows and its stock

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from magspec_pipelines.sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec
-from magspec_pipelines.sandbox.server import BackgroundServer
+from magspec_sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec
+from magspec_sandbox.server import BackgroundServer
 
 MAGENTO_NOW = datetime(2025, 3, 14, 12, 0, 0, tzinfo=UTC)
 MAGENTO_TOKEN = "tok-acme"

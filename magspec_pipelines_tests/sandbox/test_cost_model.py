@@ -17,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from magspec_pipelines.sandbox.cost import CostModel, magento_classify, specter_classify
-from magspec_pipelines.sandbox.faults import FaultInjector
-from magspec_pipelines.sandbox.luma import load_catalog
-from magspec_pipelines.sandbox.magento import MagentoSandbox
-from magspec_pipelines.sandbox.server import BackgroundServer
-from magspec_pipelines.sandbox.specter import AccountSpec, SpecterSandbox
 from magspec_pipelines_tests.sandbox.conftest import MAGENTO_NOW, MAGENTO_TOKEN, magento_spec
+from magspec_sandbox.cost import CostModel, magento_classify, specter_classify
+from magspec_sandbox.faults import FaultInjector
+from magspec_sandbox.luma import load_catalog
+from magspec_sandbox.magento import MagentoSandbox
+from magspec_sandbox.server import BackgroundServer
+from magspec_sandbox.specter import AccountSpec, SpecterSandbox
 
 ADMIN = "/__sandbox__"
 AUTH = {"Authorization": f"Bearer {MAGENTO_TOKEN}"}

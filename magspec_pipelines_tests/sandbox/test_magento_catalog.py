@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from magspec_pipelines.sandbox.luma import load_catalog
 from magspec_pipelines_tests.openapi import checked
 from magspec_pipelines_tests.sandbox.conftest import MagentoHandle, MagentoServe
+from magspec_sandbox.luma import load_catalog
 
 PRODUCT = "/V1/products/{sku}"
 
@@ -168,8 +168,8 @@ def test_configurable_links_can_be_set_in_the_product_save(magento_serve: Magent
 def test_key_paging_answers_as_a_full_search_does(magento_shared: MagentoHandle, monkeypatch):
     # Searches that only bound and sort by entity_id are answered from the ids; with one more
     # filter that matches everything they take the general path: the answers must agree.
-    from magspec_pipelines.sandbox.magento import products
     from magspec_pipelines_tests.sandbox.test_magento_sandbox import criteria
+    from magspec_sandbox.magento import products
 
     answered = []
     original = products.key_page

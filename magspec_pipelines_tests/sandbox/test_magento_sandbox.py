@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from magspec_pipelines.sandbox.magento import InstanceSpec, MagentoSandbox
-from magspec_pipelines.sandbox.server import BackgroundServer
 from magspec_pipelines_tests.openapi import SchemaMismatch, schema_for, validate_response
 from magspec_pipelines_tests.sandbox.conftest import MAGENTO_NOW, MagentoHandle, magento_spec
+from magspec_sandbox.magento import InstanceSpec, MagentoSandbox
+from magspec_sandbox.server import BackgroundServer
 
 NOT_AUTHORIZED = {
     "message": "The consumer isn't authorized to access %resources.",

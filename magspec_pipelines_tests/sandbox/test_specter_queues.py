@@ -11,7 +11,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from magspec_pipelines.sandbox.specter import AccountSpec, SpecterSandbox, StockSiteSpec
+from magspec_sandbox.specter import AccountSpec, SpecterSandbox, StockSiteSpec
 
 from .test_specter_sandbox import (
     ADMIN,

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from magspec_pipelines.sandbox.server import BackgroundServer
-from magspec_pipelines.sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
+from magspec_sandbox.server import BackgroundServer
+from magspec_sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
 
 ADMIN = "/__sandbox__"
 SBM = "1001"

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from magspec_pipelines.sandbox.server import BackgroundServer
+from magspec_sandbox.server import BackgroundServer
 
 from .test_specter_queues import fetch, place, serve  # noqa: F401
 from .test_specter_sandbox import (

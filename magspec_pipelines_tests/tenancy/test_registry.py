@@ -16,6 +16,7 @@ from magspec_pipelines.tenancy import (
     load_registry,
     registry_exit_status,
 )
+from magspec_pipelines_tests import REPO
 from magspec_pipelines_tests.tenancy.entries import ACME, second_shop, tenant_entry
 
 
@@ -307,12 +308,11 @@ def test_cron_is_per_flow_with_a_default_for_orders(write_tenant) -> None:
 
 def test_a_tier_price_list_naming_an_unknown_shop_is_an_error(tmp_path) -> None:
     import shutil
-    from pathlib import Path
 
     from magspec_pipelines.tenancy import load_registry
 
     folder = tmp_path / "tenants"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "tenants", folder)
+    shutil.copytree(REPO / "tenants", folder)
     path = folder / "acme.yaml"
     text = path.read_text()
     anchor = "      customer_group: Retailer\n"

@@ -1,0 +1,435 @@
+"""Specter leads (`erp`): the staged article register → Magento products, per installation.
+
+Dagster-free. One unit is written together: a configurable with its children, or one simple
+product. A delta run writes the units whose wanted state changed (fingerprint per unit and
+installation); a full run (initial sync, nightly compare) reads Magento back for every unit,
+writes only what differs, reports the drift it repaired, and records its progress chunk by
+chunk so that an interrupted run resumes instead of starting again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from magspec_pipelines.domain.catalog import CatalogPlan, ParkedArticle
+from magspec_pipelines.flows.products_to_magento.store_views import (
+    StoreViewNames,
+    Translations,
+    wanted_names,
+)
+from magspec_pipelines.flows.shared.product_report import (
+    RESULTS,
+    SyncReport,
+    UnitOutcome,
+    chunked,
+)
+from magspec_pipelines.flows.shared.shop_engine import BULK_POLL_SECONDS, BULK_TIMEOUT_SECONDS
+from magspec_pipelines.http import map_bounded
+from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
+from magspec_pipelines.magento.errors import MagentoError
+from magspec_pipelines.magento.models import Variant
+from magspec_pipelines.magento.search import SearchCriteria
+from magspec_pipelines.mapping.article_grouping import group_articles
+from magspec_pipelines.mapping.articles import (
+    ProductUnit,
+    article_from_json,
+    product_drift,
+    product_payload,
+    unit_for_group,
+    unit_for_simple,
+)
+from magspec_pipelines.state import StateStore
+from magspec_pipelines.state.catalog import CatalogState
+from magspec_pipelines.tenancy import Shop, Tenant
+
+FLOW = "products_to_magento"
+ENTITY = "product_unit"
+# Magento's page size limit while input limits are on.
+READ_PAGE = 300
+
+
+@dataclass
+class Installation:
+    key: str
+    shops: list[Shop]
+
+    @property
+    def target(self) -> str:
+        return f"magento:{self.shops[0].code}"
+
+
+def installations(tenant: Tenant) -> list[Installation]:
+    """Shops grouped by the Magento installation they live in."""
+    by_url: dict[str, list[Shop]] = defaultdict(list)
+    for shop in tenant.shops:
+        by_url[tenant.magento_for(shop).base_url].append(shop)
+    return [Installation(url, shops) for url, shops in by_url.items()]
+
+
+def build_plan(
+    tenant: Tenant,
+    catalog: CatalogState,
+    *,
+    tenant_file: str,
+    mapping_rows: Sequence[dict[str, str]] = (),
+) -> CatalogPlan:
+    # The order flow's pseudo articles (freight, discount, fees, gift cards...) are not products.
+    pseudo = tenant.orders.service_articles
+    articles = [
+        article_from_json(data)
+        for no, data in catalog.articles(tenant.id).items()
+        if no not in pseudo
+    ]
+    return group_articles(
+        articles, tenant.catalog.grouping, tenant_file=tenant_file, mapping_rows=mapping_rows
+    )
+
+
+@dataclass
+class _Context:
+    client: MagentoClient
+    installation: Installation
+    website_ids: dict[str, int]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # A full run reads the whole catalog once (a few pages) instead of searching per chunk.
+    everything: dict[str, dict[str, Any]] | None = None
+
+    def products(self, skus: list[str]) -> dict[str, dict[str, Any]]:
+        if self.everything is not None:
+            return {s: self.everything[s] for s in skus if s in self.everything}
+        return self.client.products_by_sku(skus, scope="all")
+
+    def read_all(self) -> None:
+        found = self.client.iter_products(SearchCriteria(), page_size=READ_PAGE, scope="all")
+        self.everything = {str(p.get("sku")): p for p in found}
+
+    def read_present(self, skus: list[str]) -> None:
+        """Many SKUs to compare: which exist, from the whole catalog read with the SKU only;
+        then only those are read in full (none, when a first push creates them all)."""
+        listed = self.client.iter_products(
+            SearchCriteria(), page_size=READ_PAGE, scope="all", fields=("sku",)
+        )
+        present = {str(p.get("sku")) for p in listed}
+        wanted = [s for s in skus if s in present]
+        self.everything = self.products(wanted) if wanted else {}
+
+    def label_map(self, code: str) -> dict[str, str]:
+        if code not in self.labels:
+            rows = self.client.attribute_options(code)
+            self.labels[code] = {str(r.get("value")): str(r.get("label")) for r in rows}
+        return self.labels[code]
+
+
+class ProductsToMagento:
+    """Brings one tenant's plan to each of its Magento installations."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        state: StateStore,
+        make_client: Callable[[Shop], MagentoClient],
+        *,
+        tenant_file: str,
+        translations: Translations | None = None,
+    ) -> None:
+        self.tenant = tenant
+        self.state = state
+        self.catalog = CatalogState(state)
+        self.make_client = make_client
+        self.tenant_file = tenant_file
+        self.translations = translations or {}
+
+    def sync(
+        self,
+        plan: CatalogPlan,
+        *,
+        full: bool,
+        dry_run: bool = False,
+        chunk_size: int | None = None,
+        on_chunk: Callable[[SyncReport], None] | None = None,
+    ) -> SyncReport:
+        report = SyncReport(full=full, dry_run=dry_run)
+        self._park(plan.parked, report, dry_run)
+        chunk = chunk_size or self.tenant.catalog.initial_sync.chunk_size
+        for inst in installations(self.tenant):
+            try:
+                self._sync_installation(inst, plan, report, full, dry_run, chunk, on_chunk)
+            except MagentoError as exc:
+                # One installation (or shop) failing does not stop the others.
+                for shop in inst.shops:
+                    report.shop(shop.code).error = f"{type(exc).__name__}: {exc}"
+        return report
+
+    # -- parking --------------------------------------------------------------------------------
+
+    def _park(self, parked: Sequence[ParkedArticle], report: SyncReport, dry_run: bool) -> None:
+        report.parked.extend(parked)
+        if dry_run:
+            return
+        keys = {p.key for p in parked}
+        for p in parked:
+            self.state.park(
+                self.tenant.id,
+                FLOW,
+                p.key,
+                reason=p.reason,
+                fix_path=p.fix,
+                payload={"article_no": p.key},
+            )
+        for held in self.state.parked(self.tenant.id, FLOW):
+            if held.entity_key not in keys and not held.entity_key.startswith("unit:"):
+                self.state.resolve_parked(self.tenant.id, FLOW, held.entity_key)
+
+    # -- one installation -----------------------------------------------------------------------
+
+    def _sync_installation(
+        self,
+        inst: Installation,
+        plan: CatalogPlan,
+        report: SyncReport,
+        full: bool,
+        dry_run: bool,
+        chunk_size: int,
+        on_chunk: Callable[[SyncReport], None] | None,
+    ) -> None:
+        client = self.make_client(inst.shops[0])
+        report.clients.append(client)
+        sites = {str(w.get("code")): int(w["id"]) for w in client.websites()}
+        website_ids: dict[str, int] = {}
+        for shop in inst.shops:
+            if shop.website in sites:
+                website_ids[shop.code] = sites[shop.website]
+            else:
+                report.shop(shop.code).error = (
+                    f"Magento has no website {shop.website!r}; fix: {self.tenant_file}: "
+                    f"shops.{shop.code}.website"
+                )
+        ctx = _Context(client, inst, website_ids)
+        include_tax = inst.shops[0].prices_include_tax
+        units = sorted(
+            [unit_for_group(g, include_tax) for g in plan.groups]
+            + [unit_for_simple(a, include_tax) for a in plan.simples],
+            key=lambda u: u.key,
+        )
+        sites_wanted = sorted(set(website_ids.values()))
+        prints = {u.key: u.fingerprint(sites_wanted) for u in units}
+        stored = self.state.fingerprints(self.tenant.id, ENTITY, inst.target)
+        progress = None
+        if full:
+            flow = f"{FLOW}:{inst.target}"
+            progress = self.catalog.open_sync(self.tenant.id, flow, dry_run)
+            if progress is None:
+                progress = self.catalog.begin_sync(
+                    self.tenant.id, flow, dry_run=dry_run, total=len(units)
+                )
+            else:
+                report.resumed_from = progress.cursor
+                report.previously_done = progress.done
+                for name, n in progress.counts.items():
+                    report.counts[name] += n
+                self.catalog.record_progress(progress, resumed=True)
+            todo = [u for u in units if u.key > progress.cursor]
+            report.total_units += len(units)
+        else:
+            todo = [u for u in units if stored.get(u.key) != prints[u.key]]
+            report.total_units += len(units)
+            report.counts["unchanged"] += len(units) - len(todo)
+            for shop in inst.shops:
+                report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
+        if todo and full:
+            ctx.read_all()
+        elif sum(len(u.skus) for u in todo) > SKU_LOOKUP_LIMIT:
+            # Many products to compare: a few pages of the whole catalog (SKUs only) cost less
+            # than searching for each of them.
+            ctx.read_present([sku for u in todo for sku in u.skus])
+        interrupted = False
+        for part in chunked(todo, chunk_size):
+            outcomes = self._sync_chunk(ctx, part, sites_wanted, dry_run)
+            failed_at = next((i for i, o in enumerate(outcomes) if o.result == "failed"), None)
+            finished = part if failed_at is None else part[:failed_at]
+            written = {}
+            for unit, outcome in zip(part, outcomes, strict=True):
+                report.add(outcome, [s.code for s in inst.shops])
+                if outcome.result in ("created", "updated", "unchanged"):
+                    written[unit.key] = prints[unit.key]
+            if not dry_run:
+                self.state.set_fingerprints(self.tenant.id, ENTITY, inst.target, written)
+            if progress is not None and finished:
+                # The cursor never passes a failed unit: the resumed run starts with it.
+                progress.done += len(finished)
+                progress.cursor = finished[-1].key
+                done_outcomes = outcomes[: len(finished)]
+                progress.counts = dict(
+                    Counter(o.result for o in done_outcomes) + _counter(progress)
+                )
+                self.catalog.record_progress(progress)
+                report.progress = (progress.done, progress.total)
+            if on_chunk is not None:
+                on_chunk(report)
+            if failed_at is not None and progress is not None:
+                interrupted = True
+                break
+        if progress is not None and not interrupted:
+            progress.finished = True
+            self.catalog.record_progress(progress)
+            report.progress = (progress.done, progress.total)
+        self._sync_names(ctx, units, report, full, dry_run)
+
+    def _sync_names(
+        self, ctx: _Context, units: list[ProductUnit], report: SyncReport, full: bool, dry_run: bool
+    ) -> None:
+        shops = [s for s in ctx.installation.shops if s.code in ctx.website_ids]
+        global_names = {p.sku: p.name for u in units for p in u.products}
+        wanted = wanted_names(
+            shops, self.tenant.catalog.article_language, global_names, self.translations
+        )
+        if not wanted:
+            return
+        existing = None
+        if not dry_run:
+            # Only products that were written (now or before) can carry a store-view name.
+            written = self.state.fingerprints(self.tenant.id, ENTITY, ctx.installation.target)
+            existing = {sku for u in units if u.key in written for sku in u.skus}
+        StoreViewNames(self.tenant.id, self.state, ctx.client, ctx.installation.target).sync(
+            wanted,
+            {s.store_code: s.code for s in shops},
+            report,
+            full=full,
+            dry_run=dry_run,
+            existing=existing,
+        )
+
+    def _sync_chunk(
+        self, ctx: _Context, units: list[ProductUnit], sites: list[int], dry_run: bool
+    ) -> list[UnitOutcome]:
+        actual = ctx.products([sku for u in units for sku in u.skus])
+        child_ids = {sku: int(p["id"]) for sku, p in actual.items() if p.get("id") is not None}
+        outcomes = []
+        for unit in units:
+            missing = [p.sku for p in unit.products if p.sku not in actual]
+            drift: list[str] = []
+            for wanted in unit.products:
+                if wanted.sku in actual:
+                    labels = {code: ctx.label_map(code) for code in wanted.options}
+                    found = product_drift(
+                        wanted,
+                        actual[wanted.sku],
+                        labels=labels,
+                        child_ids=child_ids,
+                        website_ids=sites,
+                    )
+                    drift.extend(f"{wanted.sku}: {d}" for d in found)
+            if not missing and not drift:
+                outcomes.append(UnitOutcome(unit.key, "unchanged", unit.skus))
+                continue
+            result = "created" if unit.products[0].sku in missing else "updated"
+            outcomes.append(UnitOutcome(unit.key, result, unit.skus, drift=drift, created=missing))
+        if dry_run:
+            return outcomes
+        writing = [u for u, o in zip(units, outcomes, strict=True) if o.result != "unchanged"]
+        refused = self._write(ctx, writing, actual, sites)
+        return [
+            UnitOutcome(o.key, "failed", unit.skus, reason=refused[unit.key])
+            if unit.key in refused
+            else o
+            for unit, o in zip(units, outcomes, strict=True)
+        ]
+
+    def _write(
+        self,
+        ctx: _Context,
+        units: list[ProductUnit],
+        actual: dict[str, Any],
+        sites: list[int],
+    ) -> dict[str, str]:
+        """Write `units` together and return `{unit key: reason}` for those Magento refused.
+
+        Simple products go out as one batch (async bulk above the client's threshold, else a
+        few at a time); configurables one unit per call chain, `concurrency` at once.
+        """
+        set_id = self.tenant.catalog.attribute_set_id
+        client = ctx.client
+
+        def payload(wanted) -> dict[str, Any]:
+            return product_payload(
+                wanted,
+                create=wanted.sku not in actual,
+                attribute_set_id=set_id,
+                website_ids=sites,
+            )
+
+        refused: dict[str, str] = {}
+        simples = {u.products[0].sku: u for u in units if u.group is None}
+        if simples:
+            for sku, reason in _save_simple(
+                client, [payload(u.products[0]) for u in simples.values()]
+            ).items():
+                if sku in simples:
+                    refused[simples[sku].key] = reason
+
+        def configurable(unit: ProductUnit) -> str | None:
+            parent, *children = unit.products
+            variants = [Variant(product=payload(c), options=dict(c.options)) for c in children]
+            try:
+                client.save_configurable(payload(parent), variants)
+            except MagentoError as exc:
+                return f"{type(exc).__name__}: {exc}"
+            return None
+
+        groups = [u for u in units if u.group is not None]
+        for unit, reason in zip(
+            groups, map_bounded(configurable, groups, client.limits.concurrency), strict=True
+        ):
+            if reason is not None:
+                refused[unit.key] = reason
+
+        # Products that existed before may lack one of the shops' websites.
+        missing_sites = [
+            (unit.key, wanted.sku, site)
+            for unit in units
+            if unit.key not in refused
+            for wanted in unit.products
+            if wanted.sku in actual
+            for site in sites
+            if site not in _website_ids(actual[wanted.sku])
+        ]
+
+        def assign(job: tuple[str, str, int]) -> tuple[str, str | None]:
+            key, sku, site = job
+            try:
+                client.assign_website(sku, site)
+            except MagentoError as exc:
+                return key, f"{type(exc).__name__}: {exc}"
+            return key, None
+
+        for key, reason in map_bounded(assign, missing_sites, client.limits.concurrency):
+            if reason is not None:
+                refused.setdefault(key, reason)
+        return refused
+
+
+def _website_ids(product: dict[str, Any]) -> set[int]:
+    return {int(w) for w in (product.get("extension_attributes") or {}).get("website_ids") or []}
+
+
+def _save_simple(client: MagentoClient, payloads: list[dict[str, Any]]) -> dict[str, str]:
+    """`{sku: reason}` of the products Magento refused, waiting for async bulk where used."""
+    try:
+        result = client.save_products(payloads)
+        refused = {str(row.sku): row.message_rendered for row in result.failed}
+        for submission in result.bulk:
+            status = client.wait_for_bulk(
+                submission.bulk_uuid, timeout=BULK_TIMEOUT_SECONDS, interval=BULK_POLL_SECONDS
+            )
+            refused.update(status.failures(submission))
+    except MagentoError as exc:
+        return {str(p["sku"]): f"{type(exc).__name__}: {exc}" for p in payloads}
+    return refused
+
+
+def _counter(progress) -> Counter:
+    return Counter({k: v for k, v in progress.counts.items() if k in RESULTS})
