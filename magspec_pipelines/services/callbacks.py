@@ -13,6 +13,8 @@ its own URL (`pskey`, reference 2.8), so the receiver is built to be called by a
    cannot flood the state store and an unauthenticated caller cannot starve a tenant;
 4. staged, never acted on: nothing is done in Magento from here. The status flow confirms each
    callback against Specter's own order feed before acting (`flows/order_status/confirm.py`).
+   The state store is synchronous (SQLAlchemy), so staging runs in a worker thread: a slow
+   database never holds the event loop, and other calls (refusals included) are still answered.
 """
 
 from __future__ import annotations
