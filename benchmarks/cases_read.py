@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.magento import MagentoClient, SearchCriteria
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.search import SearchCriteria
 
 CASE = "4: reading a large catalog and order history, magspec vs pymagento"
 PYMAGENTO_VERSION = "2.14.0"

@@ -33,7 +33,7 @@ from benchmarks.world import (
 from magspec_pipelines.definitions import build_definitions
 from magspec_pipelines.demo import run_flow, sync_tenant
 from magspec_pipelines.flows.shared.resources import MagspecResource
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.models import BasePrice, SourceItem, TierPrice
 from magspec_pipelines.magento.rest import Limits
 from magspec_pipelines.tenancy import load_registry

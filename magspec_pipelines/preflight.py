@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from magspec_pipelines.magento import MagentoClient, MagentoError, SearchCriteria
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.errors import MagentoError
+from magspec_pipelines.magento.search import SearchCriteria
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import (
     OutcomeUnknown,
     SpecterAuthError,

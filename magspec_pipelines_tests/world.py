@@ -18,7 +18,7 @@ from magspec_pipelines.definitions import build_definitions
 from magspec_pipelines.flows.orders.triggers import OrderCursor, evaluate_new_orders
 from magspec_pipelines.flows.shared.partitions import tenant_day_key
 from magspec_pipelines.flows.shared.resources import MagspecResource
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.tenancy import load_registry
 from magspec_pipelines_tests import REPO
 from magspec_pipelines_tests.magento.schema_hooks import SchemaCheckingTransport

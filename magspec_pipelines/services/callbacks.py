@@ -34,16 +34,17 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from magspec_pipelines.flows.order_status.stage import stage_callback
-from magspec_pipelines.specter import (
+from magspec_pipelines.specter.callbacks import (
     CALLBACK_OK,
     CallbackKind,
-    SpecterCallbackError,
-    SpecterClient,
+    callback_form,
     callback_query,
     callback_template,
     parse_callback,
+    secret_matches,
 )
-from magspec_pipelines.specter.callbacks import callback_form, secret_matches
+from magspec_pipelines.specter.client import SpecterClient
+from magspec_pipelines.specter.errors import SpecterCallbackError
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.order_status import OrderStatusState
 from magspec_pipelines.tenancy import Flow, MissingSecret, Registry, Tenant, resolve_secret

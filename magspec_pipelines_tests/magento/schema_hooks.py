@@ -20,7 +20,7 @@ import httpx
 import jsonschema
 
 from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines_tests.openapi import (
     SCHEMA_PATH,
     SchemaMismatch,

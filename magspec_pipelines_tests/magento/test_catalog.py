@@ -11,15 +11,10 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from magspec_pipelines.magento import (
-    NO_STORE_CODE,
-    BulkSubmission,
-    Limits,
-    OperationStatus,
-    SearchCriteria,
-    SourceItem,
-)
-from magspec_pipelines.magento.models import BulkItem
+from magspec_pipelines.magento.bulk import OperationStatus
+from magspec_pipelines.magento.models import BulkItem, BulkSubmission, SourceItem
+from magspec_pipelines.magento.rest import NO_STORE_CODE, Limits
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines_tests.magento.schema_hooks import checked_client, json_body
 
 

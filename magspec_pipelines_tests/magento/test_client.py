@@ -10,14 +10,14 @@ import httpx
 import pytest
 
 from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.magento import (
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.errors import (
     MagentoAuthError,
-    MagentoClient,
     MagentoNotFound,
     MagentoRequestError,
     MagentoTransientError,
-    SearchCriteria,
 )
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines_tests.magento.schema_hooks import SchemaCheckingTransport
 from magspec_sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec
 from magspec_sandbox.server import BackgroundServer

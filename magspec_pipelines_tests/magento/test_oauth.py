@@ -10,7 +10,10 @@ from urllib.parse import unquote
 
 import httpx
 
-from magspec_pipelines.magento import MagentoClient, OAuth1Auth, OAuthCredentials, SearchCriteria
+from magspec_pipelines.magento.auth import OAuthCredentials
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.oauth import OAuth1Auth
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines_tests.magento.schema_hooks import SchemaCheckingTransport, no_wait
 
 CREDENTIALS = OAuthCredentials("ck-4711", "cs/secret", "at-0815", "ats+secret")

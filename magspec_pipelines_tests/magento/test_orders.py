@@ -6,13 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from magspec_pipelines.magento import (
-    LineQty,
-    MagentoOutcomeUnknown,
-    MagentoRequestError,
-    SearchCriteria,
-    Track,
-)
+from magspec_pipelines.magento.errors import MagentoOutcomeUnknown, MagentoRequestError
+from magspec_pipelines.magento.models import LineQty, Track
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines_tests.magento.schema_hooks import checked_client, json_body
 
 

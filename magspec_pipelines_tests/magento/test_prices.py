@@ -6,15 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from magspec_pipelines.magento import (
-    ALL_GROUPS,
-    BasePrice,
-    Limits,
-    MagentoAuthError,
-    SpecialPrice,
-    TierPrice,
-)
-from magspec_pipelines.magento.prices import INFORMATION_SKUS
+from magspec_pipelines.magento.errors import MagentoAuthError
+from magspec_pipelines.magento.models import BasePrice, SpecialPrice, TierPrice
+from magspec_pipelines.magento.prices import ALL_GROUPS, INFORMATION_SKUS
+from magspec_pipelines.magento.rest import Limits
 from magspec_pipelines_tests.magento.schema_hooks import checked_client, json_body
 
 DUPLICATE = (

@@ -10,23 +10,22 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from magspec_pipelines.magento import (
-    ALL_GROUPS,
+from magspec_pipelines.magento.auth import OAuthCredentials
+from magspec_pipelines.magento.catalog import custom_attribute
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.errors import MagentoNotFound, MagentoRequestError
+from magspec_pipelines.magento.models import (
     BasePrice,
-    Limits,
     LineQty,
-    MagentoClient,
-    MagentoNotFound,
-    MagentoRequestError,
-    OAuthCredentials,
-    SearchCriteria,
     SourceItem,
     SpecialPrice,
     TierPrice,
     Track,
     Variant,
-    custom_attribute,
 )
+from magspec_pipelines.magento.prices import ALL_GROUPS
+from magspec_pipelines.magento.rest import Limits
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines_tests.magento.schema_hooks import TOKEN, SchemaCheckingTransport, no_wait
 from magspec_sandbox.luma import load_catalog
 from magspec_sandbox.magento import InstanceSpec, MagentoSandbox, StoreViewSpec

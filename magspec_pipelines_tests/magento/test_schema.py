@@ -6,7 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from magspec_pipelines.magento import MagentoClient, MagentoRequestError
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.errors import MagentoRequestError
 from magspec_pipelines_tests.magento.schema_hooks import (
     SchemaCheckingTransport,
     check_request,

@@ -18,7 +18,7 @@ from magspec_pipelines.services.callbacks import (
     build_callback_app,
     callback_templates,
 )
-from magspec_pipelines.specter import callback_query
+from magspec_pipelines.specter.callbacks import callback_query
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.order_status import OrderStatusState
 from magspec_pipelines.tenancy import MissingSecret, load_registry

@@ -5,12 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from magspec_pipelines.specter import (
-    SpecterArticle,
-    SpecterInvalidArticleNo,
-    SpecterValidationError,
-    check_article_no,
-)
+from magspec_pipelines.specter.articles import check_article_no
+from magspec_pipelines.specter.errors import SpecterInvalidArticleNo, SpecterValidationError
+from magspec_pipelines.specter.models import SpecterArticle
 from magspec_pipelines_tests.specter.test_wire import Recorder, body, key, params
 
 

@@ -6,20 +6,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from magspec_pipelines.specter import (
+from magspec_pipelines.specter.callbacks import (
     CALLBACK_OK,
     ArticleChanged,
     CallbackKind,
     InvoiceCreated,
     OrderChanged,
     OrderRemoved,
-    SpecterCallbackError,
     StockChanged,
+    callback_form,
     callback_query,
     callback_template,
     parse_callback,
+    secret_matches,
 )
-from magspec_pipelines.specter.callbacks import callback_form, secret_matches
+from magspec_pipelines.specter.errors import SpecterCallbackError
 
 
 def test_the_answer_specter_expects() -> None:

@@ -10,26 +10,22 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.specter import (
-    OutcomeUnknown,
+from magspec_pipelines.http import OutcomeUnknown, RetryPolicy
+from magspec_pipelines.specter.answers import parse_answer
+from magspec_pipelines.specter.client import SpecterClient, SpecterCredentials
+from magspec_pipelines.specter.errors import (
     SpecterAlreadyInvoiced,
     SpecterAuthError,
-    SpecterClient,
-    SpecterCredentials,
-    SpecterCustomer,
     SpecterCustomerNotFound,
     SpecterDuplicateOrder,
     SpecterError,
     SpecterOpenBatch,
-    SpecterOrder,
     SpecterOrderNotFound,
-    SpecterOrderRow,
     SpecterTransientError,
     SpecterUnknownArticle,
     SpecterValidationError,
-    parse_answer,
 )
+from magspec_pipelines.specter.models import SpecterCustomer, SpecterOrder, SpecterOrderRow
 from magspec_sandbox.server import BackgroundServer
 from magspec_sandbox.specter import AccountSpec, SpecterSandbox, WebshopSpec
 

@@ -11,14 +11,9 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from magspec_pipelines.specter import (
-    Batch,
-    QueueKind,
-    SpecterClient,
-    SpecterError,
-    SpecterOpenBatch,
-    SpecterUnreadable,
-)
+from magspec_pipelines.specter.client import SpecterClient
+from magspec_pipelines.specter.errors import SpecterError, SpecterOpenBatch, SpecterUnreadable
+from magspec_pipelines.specter.queues import Batch, QueueKind
 from magspec_pipelines_tests.specter.test_wire import CREDS, Recorder, key, no_wait, params
 
 STOCK_XML = (

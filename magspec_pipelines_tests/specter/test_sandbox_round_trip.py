@@ -17,28 +17,30 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from magspec_pipelines.specter import (
+from magspec_pipelines.specter.callbacks import (
     CALLBACK_OK,
-    Batch,
     InvoiceCreated,
     OrderRemoved,
-    QueueKind,
-    SpecterArticle,
-    SpecterClient,
-    SpecterCredentials,
-    SpecterCustomer,
-    SpecterInvalidArticleNo,
-    SpecterInvoiceNotFound,
-    SpecterOrder,
-    SpecterOrderNotFound,
-    SpecterOrderRow,
-    SpecterUnsupported,
-    SpecterValidationError,
     callback_query,
     callback_template,
     parse_callback,
-    parse_price_list_export,
 )
+from magspec_pipelines.specter.client import SpecterClient, SpecterCredentials
+from magspec_pipelines.specter.errors import (
+    SpecterInvalidArticleNo,
+    SpecterInvoiceNotFound,
+    SpecterOrderNotFound,
+    SpecterUnsupported,
+    SpecterValidationError,
+)
+from magspec_pipelines.specter.models import (
+    SpecterArticle,
+    SpecterCustomer,
+    SpecterOrder,
+    SpecterOrderRow,
+)
+from magspec_pipelines.specter.pricelist_file import parse_price_list_export
+from magspec_pipelines.specter.queues import Batch, QueueKind
 from magspec_pipelines_tests.specter.test_wire import CREDS, no_wait
 from magspec_sandbox.server import BackgroundServer
 from magspec_sandbox.specter import AccountSpec, SpecterSandbox, StockSiteSpec

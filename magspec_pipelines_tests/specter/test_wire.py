@@ -12,12 +12,9 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.specter import (
-    OutcomeUnknown,
-    SpecterArticle,
-    SpecterClient,
-    SpecterCredentials,
+from magspec_pipelines.http import OutcomeUnknown, RetryPolicy
+from magspec_pipelines.specter.client import SpecterClient, SpecterCredentials
+from magspec_pipelines.specter.errors import (
     SpecterError,
     SpecterInvoiceNotFound,
     SpecterOrderNotFound,
@@ -26,6 +23,7 @@ from magspec_pipelines.specter import (
     SpecterUnsupported,
     SpecterValidationError,
 )
+from magspec_pipelines.specter.models import SpecterArticle
 
 CREDS = SpecterCredentials(
     sbm_id="1001", api_user_id="7", api_user_key="k1", integration_key="k2", api_version=2

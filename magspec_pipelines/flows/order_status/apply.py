@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from magspec_pipelines.domain.events import EventKind, OrderEvent
-from magspec_pipelines.magento import (
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.errors import (
     MagentoAuthError,
-    MagentoClient,
     MagentoError,
     MagentoOutcomeUnknown,
     MagentoRequestError,
     MagentoTransientError,
-    SearchCriteria,
 )
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.mapping.status import (
     capture_mode,

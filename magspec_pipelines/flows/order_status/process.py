@@ -22,12 +22,8 @@ from magspec_pipelines.flows.order_status.apply import (
 )
 from magspec_pipelines.flows.order_status.confirm import DROPPED, unconfirmed
 from magspec_pipelines.flows.order_status.stage import SOURCE_CALLBACK, SOURCE_QUEUE
-from magspec_pipelines.magento import (
-    MagentoAuthError,
-    MagentoClient,
-    MagentoError,
-    MagentoTransientError,
-)
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.errors import MagentoAuthError, MagentoError, MagentoTransientError
 from magspec_pipelines.mapping.status import (
     change_from_payload,
     events_from_callback,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from magspec_pipelines.flows.order_status.process import FLOW
 from magspec_pipelines.flows.order_status.stage import SOURCE_QUEUE
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.mapping.status import change_from_payload, remaining
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.order_status import OrderStatusState

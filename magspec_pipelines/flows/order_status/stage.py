@@ -21,15 +21,14 @@ from magspec_pipelines.mapping.status import (
     callback_payload,
     change_payload,
 )
-from magspec_pipelines.specter import (
-    Batch,
+from magspec_pipelines.specter.callbacks import (
     CallbackEvent,
     InvoiceCreated,
     OrderChanged,
     OrderRemoved,
-    QueueKind,
-    SpecterClient,
 )
+from magspec_pipelines.specter.client import SpecterClient
+from magspec_pipelines.specter.queues import Batch, QueueKind
 from magspec_pipelines.state.order_status import OrderStatusState, StagedItem
 from magspec_pipelines.tenancy import Tenant
 

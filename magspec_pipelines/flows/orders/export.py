@@ -34,7 +34,7 @@ from magspec_pipelines.mapping.orders import (
     specter_order,
 )
 from magspec_pipelines.mapping.text import Latin1Notes
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import (
     OutcomeUnknown,
     SpecterAlreadyInvoiced,

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from magspec_pipelines.flows.orders.export import FetchedOrder
-from magspec_pipelines.magento import MagentoClient, SearchCriteria
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.orders import MAGENTO_DATE_FORMAT
 from magspec_pipelines.tenancy import Shop, Tenant
 

@@ -28,8 +28,8 @@ from magspec_pipelines.flows.shared.product_report import (
 )
 from magspec_pipelines.flows.shared.shop_engine import BULK_POLL_SECONDS, BULK_TIMEOUT_SECONDS
 from magspec_pipelines.http import map_bounded
-from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.models import Variant
 from magspec_pipelines.magento.search import SearchCriteria

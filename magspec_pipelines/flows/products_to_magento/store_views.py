@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome, chunked
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.articles import digest

@@ -17,8 +17,8 @@ from typing import Any
 from magspec_pipelines.domain.catalog import Article, ParkedArticle
 from magspec_pipelines.flows.products_to_magento.engine import installations
 from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome, chunked
-from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.catalog import custom_attribute
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.articles import (
@@ -31,7 +31,7 @@ from magspec_pipelines.mapping.articles import (
     digest,
     specter_article,
 )
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import SpecterError, SpecterInvalidArticleNo
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.catalog import CatalogState

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from magspec_pipelines.mapping.articles import article_from_change, article_to_json
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.queues import Batch, QueueKind
 from magspec_pipelines.state.catalog import CatalogState
 

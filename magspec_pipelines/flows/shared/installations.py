@@ -9,8 +9,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from magspec_pipelines.magento import MagentoClient
 from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.tenancy import Shop, Tenant
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from magspec_pipelines.domain.pricing import PriceListPrice
 from magspec_pipelines.flows.shared.pricing_assumed import PRICE_LIST_FILE_SUFFIXES
 from magspec_pipelines.mapping.prices import from_specter
-from magspec_pipelines.specter import SpecterClient, parse_price_list_export
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import PriceListFileError, SpecterUnsupported
+from magspec_pipelines.specter.pricelist_file import parse_price_list_export
 from magspec_pipelines.tenancy import Tenant
 
 API = "Specter price-list reads"

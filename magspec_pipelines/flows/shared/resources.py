@@ -14,8 +14,8 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.magento import MagentoClient
-from magspec_pipelines.specter import SpecterClient, SpecterCredentials
+from magspec_pipelines.magento.client import MagentoClient
+from magspec_pipelines.specter.client import SpecterClient, SpecterCredentials
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Registry, Shop, Tenant, load_registry, resolve_secret
 

@@ -14,9 +14,9 @@ from magspec_pipelines.flows.shared.installations import (
     resolve_targets,
 )
 from magspec_pipelines.flows.shared.shop_report import ParkedItem, ShopReport, SyncReport
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.models import FailedRow
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Tenant
 

@@ -31,8 +31,9 @@ from magspec_pipelines.mapping.stock import (
     source_item,
     stock_fingerprint,
 )
-from magspec_pipelines.specter import Batch, SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import SpecterUnsupported
+from magspec_pipelines.specter.queues import Batch
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.pricing import PricingState, StagedLevel
 from magspec_pipelines.tenancy import Tenant

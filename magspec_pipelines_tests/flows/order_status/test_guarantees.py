@@ -17,7 +17,7 @@ from magspec_pipelines.domain.events import EventKind, OrderEvent
 from magspec_pipelines.flows.order_status.apply import OrderActions
 from magspec_pipelines.flows.order_status.process import events_of
 from magspec_pipelines.flows.order_status.stage import stage_queue
-from magspec_pipelines.magento import MagentoClient
+from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.state.order_status import ActionState, OrderStatusState
 from magspec_pipelines_tests.flows.order_status.test_support import (

@@ -18,7 +18,7 @@ from magspec_pipelines.mapping.status import (
     events_from_change,
     tracks,
 )
-from magspec_pipelines.specter import Delivery, OrderChange
+from magspec_pipelines.specter.changes import Delivery, OrderChange
 from magspec_pipelines.state.order_status import ActionState, OrderStatusState, StagedItem
 from magspec_pipelines.tenancy import load_registry
 from magspec_pipelines.tenancy.order_status import OrderStatusSettings

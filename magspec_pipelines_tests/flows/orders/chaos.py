@@ -23,7 +23,7 @@ from magspec_pipelines.flows.orders.export import (
 )
 from magspec_pipelines.flows.shared.resources import specter_credentials
 from magspec_pipelines.http import RetryPolicy
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Tenant
 from magspec_sandbox.magento.order_extras import KINDS, OrderExtras

@@ -15,7 +15,7 @@ import pytest
 from magspec_pipelines.flows.orders.assets import SPECTER_DOCUMENTS
 from magspec_pipelines.flows.orders.export import Result
 from magspec_pipelines.flows.orders.triggers import OrderCursor, evaluate_new_orders
-from magspec_pipelines.specter import SpecterClient
+from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.state import BindingState, StateStore
 from magspec_sandbox.magento.orders import format_date, parse_date
 
