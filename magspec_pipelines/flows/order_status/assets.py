@@ -14,6 +14,7 @@ import dagster as dg
 
 from magspec_pipelines.flows.order_status.process import EventOutcome, StatusProcessor, StatusReport
 from magspec_pipelines.flows.order_status.stage import StageReport, stage_queue
+from magspec_pipelines.flows.shared.metadata import table
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.state.order_status import OrderStatusState
 from magspec_pipelines.tenancy import Flow
@@ -26,43 +27,34 @@ ROWS_SHOWN = 50
 
 
 def _events_table(outcomes: list[EventOutcome]) -> dg.MetadataValue:
+    rows = [
+        {
+            "shop": o.shop,
+            "order": o.increment_id,
+            "specter order": o.specter_order_no,
+            "event": o.event,
+            "result": o.result,
+            "actions": o.actions_text(),
+            "reason": o.reason,
+        }
+        for o in outcomes
+    ]
     columns = ["shop", "order", "specter order", "event", "result", "actions", "reason"]
-    return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord(
-                {
-                    "shop": o.shop,
-                    "order": o.increment_id,
-                    "specter order": o.specter_order_no,
-                    "event": o.event,
-                    "result": o.result,
-                    "actions": o.actions_text(),
-                    "reason": o.reason,
-                }
-            )
-            for o in outcomes[:ROWS_SHOWN]
-        ],
-        schema=dg.TableSchema(columns=[dg.TableColumn(c, "string") for c in columns]),
-    )
+    return table(rows, columns, limit=ROWS_SHOWN)
 
 
 def _parked_table(outcomes: list[EventOutcome]) -> dg.MetadataValue:
-    columns = ["shop", "order", "event", "reason", "fix"]
-    return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord(
-                {
-                    "shop": o.shop,
-                    "order": o.increment_id,
-                    "event": o.event,
-                    "reason": o.reason,
-                    "fix": o.fix,
-                }
-            )
-            for o in outcomes[:ROWS_SHOWN]
-        ],
-        schema=dg.TableSchema(columns=[dg.TableColumn(c, "string") for c in columns]),
-    )
+    rows = [
+        {
+            "shop": o.shop,
+            "order": o.increment_id,
+            "event": o.event,
+            "reason": o.reason,
+            "fix": o.fix,
+        }
+        for o in outcomes
+    ]
+    return table(rows, ["shop", "order", "event", "reason", "fix"], limit=ROWS_SHOWN)
 
 
 def order_events_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:

@@ -23,6 +23,7 @@ from magspec_pipelines.flows.orders.export import (
     normalize,
 )
 from magspec_pipelines.flows.orders.fetch import fetch_day
+from magspec_pipelines.flows.shared.metadata import table
 from magspec_pipelines.flows.shared.partitions import split_key
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.tenancy import Tenant
@@ -39,27 +40,11 @@ class OrderExportConfig(dg.Config):
 
 
 def outcome_table(outcomes: list[Outcome]) -> dg.MetadataValue:
-    return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord(
-                {
-                    "shop": o.shop,
-                    "order": o.increment_id,
-                    "reason": o.reason,
-                    "fix": o.fix,
-                }
-            )
-            for o in outcomes[:PARKED_ROWS_SHOWN]
-        ],
-        schema=dg.TableSchema(
-            columns=[
-                dg.TableColumn("shop", "string"),
-                dg.TableColumn("order", "string"),
-                dg.TableColumn("reason", "string"),
-                dg.TableColumn("fix", "string"),
-            ]
-        ),
-    )
+    rows = [
+        {"shop": o.shop, "order": o.increment_id, "reason": o.reason, "fix": o.fix}
+        for o in outcomes
+    ]
+    return table(rows, ["shop", "order", "reason", "fix"], limit=PARKED_ROWS_SHOWN)
 
 
 def _api_calls(*clients) -> dict[str, int]:

@@ -8,6 +8,7 @@ from enum import Enum
 
 import dagster as dg
 
+from magspec_pipelines.flows.shared.metadata import table
 from magspec_pipelines.flows.shared.product_report import SyncReport
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.tenancy import Tenant
@@ -37,15 +38,6 @@ def tenants_dir(magspec: MagspecResource) -> str:
     return magspec.tenants_dir or os.environ.get("MAGSPEC_TENANTS_DIR") or "tenants"
 
 
-def _table(rows: list[dict[str, str]], columns: list[str]) -> dg.MetadataValue:
-    return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord({c: str(r.get(c, "")) for c in columns}) for r in rows[:ROWS_SHOWN]
-        ],
-        schema=dg.TableSchema(columns=[dg.TableColumn(c, "string") for c in columns]),
-    )
-
-
 def report_metadata(report: SyncReport, started: float, **extra) -> dict:
     summary = report.summary()
     nothing = report.written == 0 and not report.failed
@@ -54,9 +46,10 @@ def report_metadata(report: SyncReport, started: float, **extra) -> dict:
         "mode": ("full" if report.full else "delta") + (" (dry run)" if report.dry_run else ""),
         "wrote nothing": nothing,
         "per shop": {code: shop.as_dict() for code, shop in report.shops.items()},
-        "parked articles": _table(
+        "parked articles": table(
             [{"article": p.key, "reason": p.reason, "fix": p.fix} for p in report.parked],
             ["article", "reason", "fix"],
+            limit=ROWS_SHOWN,
         ),
         "repaired": [f"{o.key}: {'; '.join(o.drift[:3])}" for o in report.repaired][:50],
         "would write" if report.dry_run else "written": [
