@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from magspec_pipelines.domain.batches import chunks
+
+__all__ = ["chunks", "chunks_keeping_together"]
+
 T = TypeVar("T")
-
-
-def chunks(items: Sequence[T], size: int) -> list[list[T]]:
-    if size < 1:
-        raise ValueError("batch size must be at least 1")
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def chunks_keeping_together(

@@ -6,9 +6,10 @@ client checks them before sending anything, so one bad number cannot cost a half
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
+from magspec_pipelines.domain import batches
 from magspec_pipelines.specter import assumed
 from magspec_pipelines.specter.errors import SpecterInvalidArticleNo, SpecterValidationError
 from magspec_pipelines.specter.models import SpecterArticle
@@ -53,10 +54,9 @@ def check_articles(articles: Sequence[SpecterArticle]) -> None:
         raise SpecterInvalidArticleNo(invalid, action="newArticleSubmit")
 
 
-def chunks(articles: Sequence[SpecterArticle]) -> Iterator[Sequence[SpecterArticle]]:
-    size = assumed.ARTICLES_PER_CALL
-    for start in range(0, len(articles), size):
-        yield articles[start : start + size]
+def chunks(articles: Sequence[SpecterArticle]) -> list[list[SpecterArticle]]:
+    """The articles cut into `newArticleSubmit` calls of at most ARTICLES_PER_CALL."""
+    return batches.chunks(articles, assumed.ARTICLES_PER_CALL)
 
 
 def batch_body(articles: Sequence[SpecterArticle], force_update: bool) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from magspec_pipelines.domain.batches import chunks
 from magspec_pipelines.domain.catalog import CatalogPlan, ParkedArticle
 from magspec_pipelines.flows.products_to_magento.store_views import (
     StoreViewNames,
@@ -24,7 +25,6 @@ from magspec_pipelines.flows.shared.product_report import (
     RESULTS,
     SyncReport,
     UnitOutcome,
-    chunked,
 )
 from magspec_pipelines.flows.shared.shop_engine import BULK_POLL_SECONDS, BULK_TIMEOUT_SECONDS
 from magspec_pipelines.http import map_bounded
@@ -247,7 +247,7 @@ class ProductsToMagento:
             # than searching for each of them.
             ctx.read_present([sku for u in todo for sku in u.skus])
         interrupted = False
-        for part in chunked(todo, chunk_size):
+        for part in chunks(todo, chunk_size):
             outcomes = self._sync_chunk(ctx, part, sites_wanted, dry_run)
             failed_at = next((i for i, o in enumerate(outcomes) if o.result == "failed"), None)
             finished = part if failed_at is None else part[:failed_at]

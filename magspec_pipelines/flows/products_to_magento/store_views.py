@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome, chunked
+from magspec_pipelines.domain.batches import chunks
+from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.search import SearchCriteria
@@ -149,7 +150,7 @@ class StoreViewNames:
     def _read(self, store_code: str, skus: list[str]) -> dict[str, str]:
         """The name each SKU shows in the store view (its own value or the inherited one)."""
         found: dict[str, str] = {}
-        for part in chunked(skus, READ_CHUNK):
+        for part in chunks(skus, READ_CHUNK):
             criteria = SearchCriteria().where("sku", "in", part)
             rows: Any = self.client.iter_products(criteria, page_size=READ_CHUNK, scope=store_code)
             for row in rows:

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from magspec_pipelines.domain.batches import chunks
 from magspec_pipelines.domain.catalog import Article, ParkedArticle
 from magspec_pipelines.flows.products_to_magento.engine import installations
-from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome, chunked
+from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome
 from magspec_pipelines.magento.catalog import custom_attribute
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
@@ -202,7 +203,7 @@ class ProductsToSpecter:
             for code in shops:
                 report.shop(code).counts["unchanged"] += len(keys) - len(todo)
         size = min(chunk_size or self.tenant.catalog.initial_sync.chunk_size * 2, ARTICLES_PER_CALL)
-        for part in chunked(todo, size):
+        for part in chunks(todo, size):
             outcomes: list[UnitOutcome] = []
             send = []
             for no in part:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from magspec_pipelines.domain.catalog import ParkedArticle
 
-T = TypeVar("T")
 RESULTS = ("created", "updated", "unchanged", "parked", "failed")
-
-
-def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
 
 
 @dataclass(frozen=True)
