@@ -21,49 +21,35 @@ from typing import Self, TypeVar
 
 import httpx
 
+from magspec_pipelines.http_errors import (
+    CircuitOpen,
+    HttpPolicyError,
+    OutcomeUnknown,
+    RemoteUnavailable,
+)
+
+# The errors live in http_errors (no httpx) so that error vocabularies such as specter.errors
+# load without the HTTP stack; they are re-exported here.
+__all__ = [
+    "CallPolicy",
+    "CallStats",
+    "CircuitBreaker",
+    "CircuitOpen",
+    "ClosingClient",
+    "ConcurrencyLimit",
+    "EndpointStats",
+    "HttpPolicyError",
+    "OutcomeUnknown",
+    "RemoteUnavailable",
+    "RetryPolicy",
+    "map_bounded",
+]
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 # Failures where the request provably never reached the server: always safe to repeat.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-# -- errors ----------------------------------------------------------------------------------
-class HttpPolicyError(Exception):
-    """Base of the errors the shared policy raises."""
-
-
-class CircuitOpen(HttpPolicyError):
-    """The remote failed too often in a row; calls are refused until the cool down ends."""
-
-    def __init__(self, name: str, retry_in: float) -> None:
-        super().__init__(f"circuit {name!r} is open; next trial call in {retry_in:.1f}s")
-        self.name = name
-        self.retry_in = retry_in
-
-
-class RemoteUnavailable(HttpPolicyError):
-    """A transport failure (connect error, timeout) that persisted through every retry."""
-
-    def __init__(self, endpoint: str, attempts: int, cause: Exception) -> None:
-        super().__init__(
-            f"{endpoint}: no answer after {attempts} attempt(s): {type(cause).__name__}: {cause}"
-        )
-        self.endpoint = endpoint
-        self.attempts = attempts
-        self.cause = cause
-
-
-class OutcomeUnknown(HttpPolicyError):
-    """A write was sent but its answer was lost; it may or may not have been committed."""
-
-    def __init__(self, endpoint: str, reason: str) -> None:
-        super().__init__(
-            f"{endpoint}: the request was sent but its answer was lost ({reason}); "
-            "it may have been committed, so it was not repeated"
-        )
-        self.endpoint = endpoint
-        self.reason = reason
 
 
 # -- retry policy ----------------------------------------------------------------------------

@@ -14,7 +14,12 @@ from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento import assumed
 from magspec_pipelines.magento.bulk import BulkApi
 from magspec_pipelines.magento.errors import MagentoError, MagentoNotFound, MagentoRequestError
-from magspec_pipelines.magento.models import FailedRow, ProductSaveResult, Variant
+from magspec_pipelines.magento.models import (
+    FailedRow,
+    ProductSaveResult,
+    Variant,
+    with_custom_attributes,
+)
 from magspec_pipelines.magento.paging import SearchResult, iter_keyset, search_result
 from magspec_pipelines.magento.rest import (
     ALL_STORES,
@@ -33,25 +38,6 @@ SKUS_PER_SEARCH = 100
 # searching for them by SKU.
 SKU_LOOKUP_LIMIT = 1000
 VISIBILITY_CATALOG_SEARCH = 4
-
-
-def custom_attribute(product: Mapping[str, Any], code: str) -> Any:
-    """The value of custom attribute `code` (select values are option ids as strings)."""
-    for row in product.get("custom_attributes") or []:
-        if row.get("attribute_code") == code:
-            return row.get("value")
-    return None
-
-
-def with_custom_attributes(product: Mapping[str, Any], values: Mapping[str, Any]) -> dict:
-    """A copy of `product` with `values` set as custom attributes, replacing same-coded rows."""
-    rows = [
-        row
-        for row in product.get("custom_attributes") or []
-        if row.get("attribute_code") not in values
-    ]
-    rows.extend({"attribute_code": code, "value": value} for code, value in values.items())
-    return {**product, "custom_attributes": rows}
 
 
 class CatalogApi(BulkApi):

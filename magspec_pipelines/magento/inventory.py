@@ -16,12 +16,15 @@ from magspec_pipelines.magento import assumed
 from magspec_pipelines.magento.batching import chunks
 from magspec_pipelines.magento.bulk import BulkApi
 from magspec_pipelines.magento.errors import MagentoError, MagentoNotFound, MagentoRequestError
-from magspec_pipelines.magento.models import FailedRow, SourceItem, StockUpdateResult
+from magspec_pipelines.magento.models import (
+    DEFAULT_SOURCE,
+    FailedRow,
+    SourceItem,
+    StockUpdateResult,
+)
 from magspec_pipelines.magento.paging import SearchResult, search_result
 from magspec_pipelines.magento.rest import expect_dict, expect_int, path_segment
 from magspec_pipelines.magento.search import SearchCriteria
-
-DEFAULT_SOURCE = "default"
 
 
 class InventoryApi(BulkApi):

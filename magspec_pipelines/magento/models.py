@@ -8,11 +8,35 @@ is what turns a malformed payload into a parked record with a reason instead of 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# The source of single-source shops and of the legacy stock item.
+DEFAULT_SOURCE = "default"
+
+
+def custom_attribute(product: Mapping[str, Any], code: str) -> Any:
+    """The value of custom attribute `code` of a product payload (select values are option ids
+    as strings)."""
+    for row in product.get("custom_attributes") or []:
+        if row.get("attribute_code") == code:
+            return row.get("value")
+    return None
+
+
+def with_custom_attributes(product: Mapping[str, Any], values: Mapping[str, Any]) -> dict:
+    """A copy of `product` with `values` set as custom attributes, replacing same-coded rows."""
+    rows = [
+        row
+        for row in product.get("custom_attributes") or []
+        if row.get("attribute_code") not in values
+    ]
+    rows.extend({"attribute_code": code, "value": value} for code, value in values.items())
+    return {**product, "custom_attributes": rows}
 
 
 class _Loose(BaseModel):

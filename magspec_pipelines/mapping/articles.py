@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from magspec_pipelines.domain.catalog import Article, ParkedArticle, VariantGroup
-from magspec_pipelines.magento.catalog import custom_attribute
+from magspec_pipelines.magento.models import custom_attribute
 from magspec_pipelines.specter.articles import check_article_no
 from magspec_pipelines.specter.changes import ArticleChange
 from magspec_pipelines.specter.codec import latin1

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from magspec_pipelines.domain.pricing import StockLevel
-from magspec_pipelines.magento.inventory import DEFAULT_SOURCE
-from magspec_pipelines.magento.models import SourceItem
+from magspec_pipelines.magento.models import DEFAULT_SOURCE, SourceItem
 from magspec_pipelines.mapping.prices import fingerprint
 from magspec_pipelines.specter.changes import StockChange
 from magspec_pipelines.tenancy import Shop

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from magspec_pipelines.http import OutcomeUnknown
+from magspec_pipelines.http_errors import OutcomeUnknown
 from magspec_pipelines.specter import assumed
 
 # Verified (S1): an earlier change batch is still open; the message names it in single quotes.

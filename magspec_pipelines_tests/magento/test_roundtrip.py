@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from magspec_pipelines.magento.auth import OAuthCredentials
-from magspec_pipelines.magento.catalog import custom_attribute
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoNotFound, MagentoRequestError
 from magspec_pipelines.magento.models import (
@@ -22,6 +21,7 @@ from magspec_pipelines.magento.models import (
     TierPrice,
     Track,
     Variant,
+    custom_attribute,
 )
 from magspec_pipelines.magento.prices import ALL_GROUPS
 from magspec_pipelines.magento.rest import Limits

@@ -18,9 +18,9 @@ from magspec_pipelines.domain.batches import chunks
 from magspec_pipelines.domain.catalog import Article, ParkedArticle
 from magspec_pipelines.flows.products_to_magento.engine import installations
 from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome
-from magspec_pipelines.magento.catalog import custom_attribute
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
+from magspec_pipelines.magento.models import custom_attribute
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.articles import (
     ArticleNumber,
