@@ -303,3 +303,43 @@ def test_staff_stock_and_price_changes(serve) -> None:
     sp.http.put(f"{base}/pricelists/1/prices", json=[{"articleNo": "A3", "priceExclVat": "21"}])
     assert sp.state.articles["A3"]["priceExclVAT"] == 21
     assert "A3" in sp.http.get(f"{base}/queues").json()["articles"]["pending"]
+
+
+def test_staff_bodies_that_do_not_fit_answer_400_naming_the_field(serve) -> None:
+    sp = serve()
+    base = f"{ADMIN}/specter/{SBM}"
+    order_no = place(sp, [("A1", "2")])
+    deliveries = f"{base}/orders/{order_no}/deliveries"
+
+    def refused(method: str, path: str, body: object) -> str:
+        answer = sp.http.request(method, path, json=body)
+        assert answer.status_code == 400, answer.text
+        return answer.json()["error"]
+
+    bad_rows = {"rows": [{"articleNo": "A1", "noOfItems": "x"}, {"noOfItems": 1}]}
+    assert refused("POST", deliveries, bad_rows) == (
+        "rows[0].noOfItems is not a number: 'x'; rows[1].articleNo is required"
+    )
+    assert refused("POST", deliveries, {"deliveryDate": "27/11"}) == (
+        "deliveryDate is not a date (YYYY-MM-DD): '27/11'"
+    )
+    assert refused("POST", deliveries, [1]) == "need a JSON object, not a list"
+    assert refused("PUT", f"{base}/stock/A2", {}) == "onHand is required"
+    assert refused("PUT", f"{base}/stock/A2", {"onHand": "NaN"}) == "onHand is not a number: 'NaN'"
+    paid = f"{base}/invoices/1/paid"
+    assert refused("POST", paid, {"paidDate": "x"}) == "paidDate is not a date (YYYY-MM-DD): 'x'"
+    prices = f"{base}/pricelists/2/prices"
+    assert refused("PUT", prices, {}) == "need a list of {articleNo, fromQuantity, priceExclVat}"
+    assert refused("PUT", prices, [{"articleNo": "A2", "priceExclVat": None}]) == (
+        "[0].priceExclVat is not a number: None"
+    )
+    assert refused("PATCH", f"{base}/articles/A2", "x") == "need a JSON object, not a string"
+    new_article = {"articleNo": "N1", "priceExclVAT": "x", "vatPercent": 25}
+    assert refused("POST", f"{base}/articles", new_article) == (
+        "need articleNo, name, priceExclVAT, vatPercent: "
+        "name is required; priceExclVAT is not a number: 'x'"
+    )
+    # Nothing changed.
+    assert "N1" not in sp.state.articles
+    assert sp.state.orders[order_no]["deliveries"] == []
+    assert sp.state.available("A1") == 5

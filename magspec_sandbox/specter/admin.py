@@ -16,9 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import assumed
+from magspec_sandbox.validation import InvalidInput, parse
+
 from .errors import UnknownAccount
-from .protocol import parse_number
+from .staff_inputs import NewArticle
 from .staff_routes import staff_routes
 from .state import AccountState
 
@@ -71,20 +72,15 @@ def admin_routes(account: Callable[[str], AccountState], prefix: str) -> list[Ro
         except UnknownAccount as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
         try:
-            payload = await request.json()
-            stock = payload.get("stock")
-            added = state.add_article(
-                str(payload["articleNo"]),
-                str(payload["name"]),
-                parse_number(str(payload["priceExclVAT"])),
-                parse_number(str(payload["vatPercent"])),
-                assumed.DEFAULT_STOCK if stock is None else parse_number(str(stock)),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError, json.JSONDecodeError) as exc:
+            new = parse(NewArticle, await request.json())
+        except (InvalidInput, json.JSONDecodeError) as exc:
             return JSONResponse(
                 {"error": f"need articleNo, name, priceExclVAT, vatPercent: {exc}"},
                 status_code=400,
             )
+        added = state.add_article(
+            new.article_no, new.name, new.price_excl_vat, new.vat_percent, new.stock
+        )
         return JSONResponse(to_json(added), status_code=201)
 
     async def remove_article(request: Request) -> Response:
