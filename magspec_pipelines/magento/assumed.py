@@ -85,4 +85,4 @@ MSI_PROBE_PATH = "/V1/inventory/sources"
 # `%2F`, so it reads `%252F` in the base string), per RFC 5849 §3.4.1.2. Some Magento versions
 # verify against the decoded path instead (magento/magento2#37913, open); on those, signed calls
 # to SKUs containing `/` fail with 401 and need a Bearer token instead. Applied in
-# `oauth.base_string_uri`.
+# `oauth.OAuth1Auth` (the URL is handed to oauthlib as sent).
