@@ -5,6 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+
 from magspec_pipelines.specter import assumed
 from magspec_pipelines.specter.errors import SpecterUnreadable, error_for
 
@@ -54,8 +57,8 @@ def parse_text_answer(text: str) -> SpecterAnswer:
 
 def parse_xml_answer(text: str) -> SpecterAnswer:
     try:
-        root = ElementTree.fromstring(text)
-    except ElementTree.ParseError as exc:
+        root = safe_fromstring(text)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise SpecterUnreadable(f"unreadable XML answer: {exc}") from exc
     node = root if root.tag == "APIresponse" else root.find(".//APIresponse")
     if node is None:

@@ -8,6 +8,9 @@ import xml.etree.ElementTree as ElementTree
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+
 from magspec_pipelines.specter.answers import parse_answer
 from magspec_pipelines.specter.errors import SpecterUnreadable
 
@@ -79,8 +82,8 @@ def parse_xml(text: str, action: str) -> ElementTree.Element:
     check_failure(text, action)
     body = _XML_DECLARATION.sub("", text.lstrip("\ufeff \t\r\n"), count=1)
     try:
-        return ElementTree.fromstring(body)
-    except ElementTree.ParseError as exc:
+        return safe_fromstring(body)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise SpecterUnreadable(f"unreadable XML: {exc}: {text[:200]!r}", action=action) from exc
 
 
