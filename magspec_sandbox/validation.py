@@ -95,16 +95,22 @@ def _adapter(shape: Any) -> TypeAdapter[Any]:
 
 
 def describe(error: ValidationError) -> str:
-    """One sentence for all of `error`'s problems: `field problem: sent` joined by `; `."""
+    """One sentence for all of `error`'s problems, joined by `; `, each naming its field:
+    `onHand is required`, `count should be greater than 0, not -1`, `x is not a known field`."""
     parts = []
     for problem in error.errors(include_url=False):
-        where = _where(problem["loc"])
-        if problem["type"] == "missing":
+        where, kind, message = _where(problem["loc"]), problem["type"], problem["msg"]
+        sent = problem.get("input")
+        if kind == "missing":
             parts.append(f"{where} is required")
-            continue
-        message = problem["msg"]
-        message = message if message.startswith("is ") else f"is wrong ({message})"
-        parts.append(f"{where} {message}: {problem['input']!r}")
+        elif kind == "extra_forbidden":
+            parts.append(f"{where} is not a known field")
+        elif " should " in message:  # "Input should be…", "String should have…"
+            parts.append(f"{where} should {message.split(' should ', 1)[1]}, not {sent!r}")
+        elif message.startswith("is "):  # the sandbox's own types (Number, OptionalDate)
+            parts.append(f"{where} {message}: {sent!r}")
+        else:
+            parts.append(f"{where} is wrong ({message}): {sent!r}")
     return "; ".join(parts)
 
 

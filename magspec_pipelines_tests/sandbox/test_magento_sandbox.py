@@ -502,6 +502,41 @@ def test_admin_settings_reject_unknown_or_non_boolean(magento_serve) -> None:
     assert m.admin("GET", "/magento/nobody/settings").status_code == 404
 
 
+def test_admin_bodies_that_do_not_fit_answer_400_naming_the_field(magento_serve) -> None:
+    m = magento_serve()
+
+    def refused(method: str, path: str, body: object) -> str:
+        answer = m.admin(method, path, json=body)
+        assert answer.status_code == 400, answer.text
+        return answer.json()["error"]
+
+    settings = "/magento/acme/settings"
+    assert refused("PATCH", settings, {"x": True}).startswith("unknown setting 'x'; known: [")
+    assert refused("PATCH", settings, {"input_limits": 1, "bulk_delay_seconds": -1}) == (
+        "input_limits should be a valid boolean, not 1; "
+        "bulk_delay_seconds should be greater than or equal to 0, not -1"
+    )
+    assert refused("PATCH", settings, {"comment_status_rule": "2.5"}) == (
+        "comment_status_rule should be 'state', '2.4.7' or 'legacy', not '2.5'"
+    )
+    assert refused("PATCH", settings, [1]) == "need a JSON object, not a list"
+    assert m.admin("GET", settings).json()["input_limits"] is False  # nothing half-applied
+    changed = m.admin("PATCH", settings, json={"bulk_delay_seconds": 1, "input_limits": True})
+    assert changed.json()["bulk_delay_seconds"] == 1.0 and changed.json()["input_limits"] is True
+
+    orders = "/magento/acme/orders"
+    assert refused("POST", orders, {"count": 0}) == (
+        "count should be greater than or equal to 1, not 0"
+    )
+    assert refused("POST", orders, {"count": True}) == "count should be a valid integer, not True"
+    assert refused("POST", f"{orders}/raw", "x") == "need a JSON object, not a string"
+    [order] = m.admin("POST", orders, json={"status": ""}).json()
+    assert order["status"] == "processing"
+    status = f"{orders}/{order['entity_id']}/status"
+    assert refused("POST", status, {}) == "status is required"
+    assert refused("POST", status, {"status": 5}) == "status should be a valid string, not 5"
+
+
 def test_throttle_fault_from_the_admin_route(magento_serve) -> None:
     m = magento_serve()
     added = m.admin(

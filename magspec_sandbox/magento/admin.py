@@ -2,7 +2,8 @@
 the e-mails customers received and the payment captures invoices made.
 
 JSON in and out, no auth; they live under the sandbox's admin prefix, which fault injection never
-touches. Errors answer `{"error": ...}` like the fault routes.
+touches. Bodies are validated with pydantic (`admin_inputs.py`); errors answer `{"error": ...}`
+like the fault routes, 400 for a body that does not fit (naming the fields at fault).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from magspec_sandbox.magento import errors
+from magspec_sandbox.magento.admin_inputs import PlaceOrders, StatusChange
 from magspec_sandbox.magento.state import MagentoInstance
+from magspec_sandbox.validation import InvalidInput, json_object, parse
 
 Endpoint = Callable[[MagentoInstance, Request], Awaitable[Response]]
 
@@ -37,33 +40,23 @@ async def _list_orders(inst: MagentoInstance, request: Request) -> Response:
 
 
 async def _place_orders(inst: MagentoInstance, request: Request) -> Response:
-    body = await _json(request)
-    count = body.get("count", 1)
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise errors.SandboxError(f"count must be a positive integer, not {count!r}")
+    wanted = parse(PlaceOrders, await _json(request))
     placed = [
-        inst.place_order(
-            store_code=body.get("store_code"), status=body.get("status") or "processing"
-        )
-        for _ in range(count)
+        inst.place_order(store_code=wanted.store_code, status=wanted.status)
+        for _ in range(wanted.count)
     ]
     return JSONResponse(placed, status_code=201)
 
 
 async def _raw_order(inst: MagentoInstance, request: Request) -> Response:
-    body = await _json(request)
-    if not isinstance(body, dict):
-        raise errors.SandboxError("a raw order is a JSON object")
+    body = json_object(await _json(request))
     return JSONResponse(inst.add_raw_order(body), status_code=201)
 
 
 async def _set_status(inst: MagentoInstance, request: Request) -> Response:
-    body = await _json(request)
-    status = body.get("status") if isinstance(body, dict) else None
-    if not isinstance(status, str) or not status:
-        raise errors.SandboxError("status is required")
+    change = parse(StatusChange, await _json(request))
     entity_id = int(request.path_params["entity_id"])
-    return JSONResponse(inst.set_status(entity_id, status, body.get("state")))
+    return JSONResponse(inst.set_status(entity_id, change.status, change.state))
 
 
 def _order_filter(request: Request) -> int | None:
@@ -97,10 +90,7 @@ async def _get_settings(inst: MagentoInstance, request: Request) -> Response:
 
 
 async def _patch_settings(inst: MagentoInstance, request: Request) -> Response:
-    body = await _json(request)
-    if not isinstance(body, dict):
-        raise errors.InvalidSetting("settings are a JSON object")
-    inst.settings.update(body)
+    inst.settings.update(json_object(await _json(request)))
     return JSONResponse(inst.settings.as_dict())
 
 
@@ -117,7 +107,7 @@ def admin_routes(instances: Mapping[str, MagentoInstance], admin_prefix: str) ->
                 return await endpoint(inst, request)
             except (errors.UnknownOrder, errors.UnknownStoreView) as exc:
                 return JSONResponse({"error": str(exc.args[0])}, status_code=404)
-            except (errors.SandboxError, json.JSONDecodeError) as exc:
+            except (errors.SandboxError, InvalidInput, json.JSONDecodeError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
 
         return wrapped

@@ -16,6 +16,7 @@ from typing import Any
 
 from magspec_sandbox.luma import load_catalog
 from magspec_sandbox.magento import assumed, errors
+from magspec_sandbox.magento.admin_inputs import SettingsChanges
 from magspec_sandbox.magento.attributes import Attributes
 from magspec_sandbox.magento.bulk import BulkQueue
 from magspec_sandbox.magento.catalog import Catalog, Product
@@ -39,6 +40,7 @@ from magspec_sandbox.magento.search import (
     search,
 )
 from magspec_sandbox.magento.stores import InstanceSpec, Stores
+from magspec_sandbox.validation import InvalidInput, parse
 
 
 @dataclass
@@ -55,24 +57,17 @@ class Settings:
         return asdict(self)
 
     def update(self, changes: dict[str, Any]) -> None:
+        """Change the settings in `changes`, all or (`InvalidSetting`) none of them."""
         known = {f.name for f in fields(self)}
-        for key, value in changes.items():
+        for key in changes:
             if key not in known:
                 raise errors.InvalidSetting(f"unknown setting {key!r}; known: {sorted(known)}")
-            _check_setting(key, value, getattr(self, key))
-        for key, value in changes.items():
-            setattr(self, key, float(value) if key == "bulk_delay_seconds" else value)
-
-
-def _check_setting(key: str, value: Any, current: Any) -> None:
-    if isinstance(current, bool):
-        if not isinstance(value, bool):
-            raise errors.InvalidSetting(f"setting {key!r} takes true or false, not {value!r}")
-    elif key == "comment_status_rule":
-        if value not in COMMENT_RULES:
-            raise errors.InvalidSetting(f"{key!r} is one of {list(COMMENT_RULES)}, not {value!r}")
-    elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise errors.InvalidSetting(f"setting {key!r} takes a number ≥ 0, not {value!r}")
+        try:
+            checked = parse(SettingsChanges, changes)
+        except InvalidInput as exc:
+            raise errors.InvalidSetting(str(exc)) from None
+        for key, value in checked.model_dump(exclude_unset=True).items():
+            setattr(self, key, value)
 
 
 def _as_datetime(value: datetime | str | None, default: datetime) -> datetime:
