@@ -7,10 +7,9 @@ client checks them before sending anything, so one bad number cannot cost a half
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from magspec_pipelines.domain import batches
-from magspec_pipelines.specter import assumed
+from magspec_pipelines.specter import assumed, decimals
 from magspec_pipelines.specter.errors import SpecterInvalidArticleNo, SpecterValidationError
 from magspec_pipelines.specter.models import SpecterArticle
 
@@ -76,13 +75,13 @@ def article_fields(article: SpecterArticle) -> list[tuple[str, str]]:
     for name in _PRICE_FIELDS:
         value = getattr(article, name)
         if value is not None:
-            fields[name] = _fixed(value, assumed.PRICE_DECIMALS)
+            fields[name] = decimals.fixed(value, assumed.PRICE_DECIMALS)
     if article.productWeight is not None:
-        fields["productWeight"] = _fixed(article.productWeight, assumed.WEIGHT_DECIMALS)
+        fields["productWeight"] = decimals.fixed(article.productWeight, assumed.WEIGHT_DECIMALS)
     if article.productVolume is not None:
-        fields["productVolume"] = _fixed(article.productVolume, assumed.VOLUME_DECIMALS)
+        fields["productVolume"] = decimals.fixed(article.productVolume, assumed.VOLUME_DECIMALS)
     if article.noItemsInStock is not None:
-        fields["noItemsInStock"] = _plain(article.noItemsInStock)
+        fields["noItemsInStock"] = decimals.plain(article.noItemsInStock)
         if article.createArticleStock is None:
             # S1 sends the initial stock together with the flag that asks for it.
             fields["createArticleStock"] = "1"
@@ -106,13 +105,3 @@ def refused_article_no(
         number = batch[index].articleNo
     reason = error.message[match.end() :].strip() or "refused by Specter"
     return SpecterInvalidArticleNo({number: reason}, code=error.code, action=error.action)
-
-
-def _fixed(value: Decimal, places: int) -> str:
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
-
-
-def _plain(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")

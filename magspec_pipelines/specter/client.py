@@ -18,7 +18,7 @@ import httpx
 from pydantic import BaseModel
 
 from magspec_pipelines.http import CallStats, CircuitBreaker, ClosingClient, RetryPolicy
-from magspec_pipelines.specter import assumed, reads
+from magspec_pipelines.specter import assumed, decimals, reads
 from magspec_pipelines.specter.answers import parse_answer
 from magspec_pipelines.specter.articles import (
     batch_body,
@@ -173,7 +173,7 @@ class SpecterClient(ClosingClient):
             ("useArticleNoRowMapping", "1"),
         ]
         for n, (article_no, quantity) in enumerate(rows, start=1):
-            body += [(f"articleNo_{n}", article_no), (f"noOfItems_{n}", _quantity(quantity))]
+            body += [(f"articleNo_{n}", article_no), (f"noOfItems_{n}", decimals.plain(quantity))]
         if tracking_numbers:
             joined = assumed.TRACKING_SEPARATOR.join(t.strip() for t in tracking_numbers)
             body.append(("trackingNo", joined))
@@ -292,20 +292,9 @@ def _in_latin1(payload: P) -> P:
 
 def _row_fields(row: SpecterOrderRow) -> dict[str, str]:
     fields = row.form_fields()
-    fields["priceExclVAT"] = _decimal(row.priceExclVAT, assumed.PRICE_DECIMALS)
-    fields["noOfItems"] = _quantity(row.noOfItems)
+    fields["priceExclVAT"] = decimals.fixed(row.priceExclVAT, assumed.PRICE_DECIMALS)
+    fields["noOfItems"] = decimals.plain(row.noOfItems)
     return fields
-
-
-def _decimal(value: Decimal, places: int) -> str:
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
-
-
-def _quantity(value: Decimal | int) -> str:
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")
 
 
 def _count(answer_id: str, action: str) -> int:
