@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from magspec_pipelines.flows.orders.export import FetchedOrder
+from magspec_pipelines.flows.shared.installations import installations
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.orders import MAGENTO_DATE_FORMAT
@@ -22,8 +23,8 @@ ClientFactory = Callable[[Tenant, Shop], MagentoClient]
 
 
 @dataclass
-class Installation:
-    """One Magento installation of a tenant and the shops (store views) it serves."""
+class OrderSource:
+    """One installation's client and its shops by the store view id orders carry."""
 
     client: MagentoClient
     shops_by_store_id: dict[int, Shop]
@@ -33,12 +34,10 @@ class Installation:
         return sorted(self.shops_by_store_id)
 
 
-def installations(tenant: Tenant, make_client: ClientFactory) -> Iterator[Installation]:
-    groups: dict[tuple[str, str], list[Shop]] = defaultdict(list)
-    for shop in tenant.shops:
-        source = shop.magento or tenant.magento
-        groups[(source.base_url, source.token_env)].append(shop)
-    for shops in groups.values():
+def order_sources(tenant: Tenant, make_client: ClientFactory) -> Iterator[OrderSource]:
+    """Each installation of the tenant, connected, with its shops' store view ids."""
+    for installation in installations(tenant):
+        shops = installation.shops
         client = make_client(tenant, shops[0])
         ids = {view["code"]: int(view["id"]) for view in client.store_views()}
         missing = [s.store_code for s in shops if s.store_code not in ids]
@@ -47,7 +46,7 @@ def installations(tenant: Tenant, make_client: ClientFactory) -> Iterator[Instal
                 f"tenant {tenant.id}: Magento has no store view {', '.join(missing)} "
                 f"(it has {', '.join(sorted(ids)) or 'none'}); fix shops[].store_code"
             )
-        yield Installation(client, {ids[s.store_code]: s for s in shops})
+        yield OrderSource(client, {ids[s.store_code]: s for s in shops})
 
 
 def utc_window(day: date, timezone: str) -> tuple[datetime, datetime]:
@@ -76,7 +75,7 @@ def fetch_day(
     """Eligible orders placed on `day` in each shop's time zone; and the UTC windows read."""
     fetched: list[FetchedOrder] = []
     windows: dict[str, str] = {}
-    for inst in installations(tenant, make_client):
+    for inst in order_sources(tenant, make_client):
         by_zone: dict[str, list[int]] = defaultdict(list)
         for store_id, shop in inst.shops_by_store_id.items():
             by_zone[shop.timezone or tenant.timezone].append(store_id)
@@ -103,7 +102,7 @@ def fetch_changed(
 ) -> list[FetchedOrder]:
     """Eligible orders updated at or after `since` (the caller overlaps and de-duplicates)."""
     fetched = []
-    for inst in installations(tenant, make_client):
+    for inst in order_sources(tenant, make_client):
         criteria = _eligible(tenant, inst.store_ids).where(
             "updated_at", "gteq", magento_time(since)
         )

@@ -4,6 +4,7 @@ import dagster as dg
 
 from magspec_pipelines.flows.products_to_magento import engine as to_magento
 from magspec_pipelines.flows.products_to_magento.assets import MAGENTO_PRODUCTS, product_plan
+from magspec_pipelines.flows.shared.installations import installations
 from magspec_pipelines.flows.shared.resources import MagspecResource
 
 
@@ -22,7 +23,7 @@ def structure_check(partitions) -> dg.AssetChecksDefinition:
         plan = product_plan(magspec, tenant)
         problems: list[str] = []
         # Without variant groups there is nothing to check and no catalog to read.
-        for inst in to_magento.installations(tenant) if plan.groups else []:
+        for inst in installations(tenant) if plan.groups else []:
             client = magspec.magento(tenant, inst.shops[0])
             products = {
                 str(p["sku"]): p

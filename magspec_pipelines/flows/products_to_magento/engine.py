@@ -9,7 +9,7 @@ chunk so that an interrupted run resumes instead of starting again.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +21,7 @@ from magspec_pipelines.flows.products_to_magento.store_views import (
     Translations,
     wanted_names,
 )
+from magspec_pipelines.flows.shared.installations import Installation, installations
 from magspec_pipelines.flows.shared.product_report import (
     RESULTS,
     SyncReport,
@@ -50,24 +51,6 @@ FLOW = "products_to_magento"
 ENTITY = "product_unit"
 # Magento's page size limit while input limits are on.
 READ_PAGE = 300
-
-
-@dataclass
-class Installation:
-    key: str
-    shops: list[Shop]
-
-    @property
-    def target(self) -> str:
-        return f"magento:{self.shops[0].code}"
-
-
-def installations(tenant: Tenant) -> list[Installation]:
-    """Shops grouped by the Magento installation they live in."""
-    by_url: dict[str, list[Shop]] = defaultdict(list)
-    for shop in tenant.shops:
-        by_url[tenant.magento_for(shop).base_url].append(shop)
-    return [Installation(url, shops) for url, shops in by_url.items()]
 
 
 def build_plan(

@@ -16,7 +16,7 @@ from typing import Any
 
 from magspec_pipelines.domain.batches import chunks
 from magspec_pipelines.domain.catalog import Article, ParkedArticle
-from magspec_pipelines.flows.products_to_magento.engine import installations
+from magspec_pipelines.flows.shared.installations import installations
 from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError

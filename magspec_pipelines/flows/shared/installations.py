@@ -1,6 +1,9 @@
-"""Where a tenant's prices and stock go: each shop's Magento installation, website, store view
-and source, which shop writes for a website or source several shops share, and which SKUs the
-installation has. Dagster-free; the price and stock engines use it.
+"""A tenant's Magento installations, and where its prices and stock go.
+
+An installation is the shops that share one Magento base URL and token (`installation_key`):
+one client serves them all. Every flow groups shops with `installations`. For the price and
+stock engines: each shop's website, store view and source, which shop writes for a website or
+source several shops share, and which SKUs the installation has. Dagster-free.
 """
 
 from __future__ import annotations
@@ -15,6 +18,40 @@ from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.tenancy import Shop, Tenant
 
 MakeClient = Callable[[Tenant, Shop], MagentoClient]
+# (base URL, token env-var name): the shops with the same key are one installation.
+InstallationKey = tuple[str, str]
+
+
+def installation_key(tenant: Tenant, shop: Shop) -> InstallationKey:
+    """(base URL, token env-var name) of the Magento installation a shop lives in."""
+    source = tenant.magento_for(shop)
+    return source.base_url, source.token_env
+
+
+@dataclass(frozen=True)
+class Installation:
+    """One Magento installation of a tenant: the shops (store views) it serves, in the order
+    of the tenant file; the first shop's settings reach it."""
+
+    key: InstallationKey
+    shops: tuple[Shop, ...]
+
+    @property
+    def base_url(self) -> str:
+        return self.key[0]
+
+    @property
+    def target(self) -> str:
+        """The installation's name in the state store (fingerprints, sync progress)."""
+        return f"magento:{self.shops[0].code}"
+
+
+def installations(tenant: Tenant) -> list[Installation]:
+    """The tenant's shops grouped by installation, in the order of their first shop."""
+    groups: dict[InstallationKey, list[Shop]] = {}
+    for shop in tenant.shops:
+        groups.setdefault(installation_key(tenant, shop), []).append(shop)
+    return [Installation(key, tuple(shops)) for key, shops in groups.items()]
 
 
 class TargetError(Exception):
@@ -29,15 +66,19 @@ class TargetError(Exception):
 
 
 @dataclass
-class Installation:
-    """One Magento installation and what a run learns of it once."""
+class InstallationReads:
+    """What a run learns of one installation once, through one client."""
 
-    base_url: str
+    installation: Installation
     client: MagentoClient
     _products: dict[str, str] | None = None
     _views: list[dict[str, Any]] | None = None
     _websites: list[dict[str, Any]] | None = None
     _groups: dict[str, str] | None = None
+
+    @property
+    def key(self) -> InstallationKey:
+        return self.installation.key
 
     def products(self) -> dict[str, str]:
         """SKU → product type of every product (keyset paging, largest pages)."""
@@ -82,7 +123,7 @@ class Installation:
 class ShopTarget:
     shop: Shop
     index: int
-    installation: Installation
+    installation: InstallationReads
     website_id: int
     store_id: int
 
@@ -104,16 +145,17 @@ def resolve_targets(
     """Each shop's website and store view ids; a shop that cannot be resolved is an error of
     that shop alone."""
     out = Targets()
-    installations: dict[str, Installation] = {}
+    of_shop = {shop.code: inst for inst in installations(tenant) for shop in inst.shops}
+    reads: dict[InstallationKey, InstallationReads] = {}
     for index, shop in enumerate(tenant.shops):
-        base_url = tenant.magento_for(shop).base_url
+        installation = of_shop[shop.code]
         try:
-            installation = installations.get(base_url)
-            if installation is None:
+            read = reads.get(installation.key)
+            if read is None:
                 client = make_client(tenant, shop)
                 out.clients.append(client)
-                installation = installations[base_url] = Installation(base_url, client)
-            out.found[shop.code] = _target(shop, index, installation, config_path)
+                read = reads[installation.key] = InstallationReads(installation, client)
+            out.found[shop.code] = _target(shop, index, read, config_path)
         except TargetError as exc:
             out.errors[shop.code] = exc
         except Exception as exc:  # noqa: BLE001 - one shop's failure must not stop the others
@@ -126,7 +168,7 @@ def resolve_targets(
 
 
 def _target(
-    shop: Shop, index: int, installation: Installation, config_path: Callable[[str], str]
+    shop: Shop, index: int, installation: InstallationReads, config_path: Callable[[str], str]
 ) -> ShopTarget:
     websites = {str(w["code"]): int(w["id"]) for w in installation.websites()}
     if shop.website not in websites:
@@ -156,7 +198,7 @@ def writers(
     writes for; `key` names the scope (website for prices, source for stock)."""
     groups: dict[Any, list[ShopTarget]] = {}
     for target in sorted(targets.values(), key=lambda t: t.index):
-        groups.setdefault((target.installation.base_url, key(target)), []).append(target)
+        groups.setdefault((target.installation.key, key(target)), []).append(target)
     return {group[0].shop.code: group for group in groups.values()}
 
 

@@ -13,17 +13,12 @@ from typing import Any
 import dagster as dg
 from pydantic import PrivateAttr
 
+from magspec_pipelines.flows.shared.installations import installation_key
 from magspec_pipelines.http import RetryPolicy
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.specter.client import SpecterClient, SpecterCredentials
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Registry, Shop, Tenant, load_registry, resolve_secret
-
-
-def magento_installation(tenant: Tenant, shop: Shop) -> tuple[str, str]:
-    """(base URL, token env-var name) of the Magento installation a shop lives in."""
-    source = shop.magento or tenant.magento
-    return source.base_url, source.token_env
 
 
 def specter_credentials(tenant: Tenant) -> SpecterCredentials:
@@ -80,7 +75,7 @@ class MagspecResource(dg.ConfigurableResource):
         return RetryPolicy(max_attempts=self.max_attempts)
 
     def magento(self, tenant: Tenant, shop: Shop) -> MagentoClient:
-        base_url, token_env = magento_installation(tenant, shop)
+        base_url, token_env = installation_key(tenant, shop)
         client = MagentoClient(
             base_url=base_url,
             token=resolve_secret(token_env),
