@@ -80,7 +80,8 @@ class StatusReport:
         return [o for o in self.outcomes if o.result == "failed"]
 
 
-def entity_key(binding: OrderBinding, event: OrderEvent) -> str:
+def parked_event_key(binding: OrderBinding, event: OrderEvent) -> str:
+    """The key an event parks under: the order's (`shop:entity_id`) and the event's."""
     return f"{binding.shop}:{binding.magento_entity_id}:{event.key}"
 
 
@@ -182,7 +183,7 @@ class StatusProcessor:
                     outcome, binding, event, f"Magento: {exc.message}",
                     f"the order in Magento; then `magspec parked retry {self.tenant.id}`",
                 )  # fmt: skip
-        self.store.resolve_parked(self.tenant.id, FLOW, entity_key(binding, event))
+        self.store.resolve_parked(self.tenant.id, FLOW, parked_event_key(binding, event))
         done_now = any(a.result in ("done", "skipped") for a in outcome.actions)
         outcome.result = "done" if done_now else "already done"
         return outcome
@@ -211,7 +212,7 @@ class StatusProcessor:
         self.store.park(
             self.tenant.id,
             FLOW,
-            entity_key(binding, event),
+            parked_event_key(binding, event),
             reason=reason,
             fix_path=fix,
             payload={"event": event.model_dump(mode="json")},
