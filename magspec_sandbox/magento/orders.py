@@ -17,12 +17,8 @@ from magspec_sandbox.luma import LumaCatalog, load_catalog
 from magspec_sandbox.magento import assumed
 from magspec_sandbox.magento.customers import COMPANIES, Customer, CustomerBook
 from magspec_sandbox.magento.items import Line, ProductIds, amount, cents, item_rows
-from magspec_sandbox.magento.order_extras import (
-    OrderExtras,
-    add_extension_amounts,
-    apply_payments,
-    apply_shipping_discount,
-)
+from magspec_sandbox.magento.order_extras import OrderExtras
+from magspec_sandbox.magento.order_money import applied_taxes, order_money, settle_items
 from magspec_sandbox.magento.payments import GATEWAY_METHODS, payment_json
 from magspec_sandbox.magento.stores import StoreView
 
@@ -144,12 +140,13 @@ class OrderGenerator:
         status: str | None = None,
         extras: OrderExtras | None = None,
     ) -> dict[str, Any]:
+        """The next order: in `view`, placed at `created_at`, in `status` (else a weighted pick);
+        the random draws happen in a fixed sequence, which is what makes orders reproducible."""
         rng = self.rng
         extras = extras or OrderExtras()
         customer = self._customer(view)
         self.generated += 1
         status = status or _weighted(rng, assumed.STATUS_WEIGHTS)
-        state = STATE_OF_STATUS.get(status, "processing")
         coupon = (
             rng.choice(list(assumed.COUPONS)) if rng.random() < assumed.DISCOUNT_SHARE else None
         )
@@ -158,15 +155,7 @@ class OrderGenerator:
 
         entity_id = self.seq.take("entity_id")
         created = format_date(created_at)
-        settled = status in ("complete", "canceled", "holded") or (
-            status == "processing" and method not in GATEWAY_METHODS
-        )
-        later = created_at + timedelta(seconds=rng.randint(600, 2 * 86400))
-        if later > now:  # changed since, but not in the future
-            later = created_at + (now - created_at) * rng.random()
-        updated_at = max(later, created_at).replace(microsecond=0) if settled else created_at
-        updated = format_date(updated_at)
-
+        updated = format_date(self._updated_at(created_at, now, status, method))
         items: list[dict[str, Any]] = []
         for line in lines:
             rows = item_rows(
@@ -178,77 +167,69 @@ class OrderGenerator:
                 created_at=created,
             )
             items.extend(rows)
+        money = order_money(lines, view, extras, entity_id, status, method)
+        settle_items(items, money.paid, status)
 
-        factor = assumed.CURRENCY_FACTOR.get(view.spec.currency, Decimal(1))
-        subtotal = sum((line.row_total for line in lines), Decimal(0))
-        discount = sum((line.discount for line in lines), Decimal(0))
-        items_tax = sum((line.tax for line in lines), Decimal(0))
-        if subtotal >= assumed.FREE_SHIPPING_FROM_USD * factor and not extras.wants_shipping:
-            ship_method, shipping = "freeshipping_freeshipping", Decimal(0)
-        else:
-            ship_method, shipping = "flatrate_flatrate", cents(assumed.FLAT_RATE_USD * factor)
-        ship_rate = view.tax_rate if assumed.SHIPPING_TAXED else Decimal(0)
-        ship_discount, shipping_tax, shipping_incl_tax = apply_shipping_discount(
-            extras, shipping, ship_rate
-        )
-        extension_money: dict[str, Any] = {}
-        added, added_tax = add_extension_amounts(extension_money, extras, entity_id, view.tax_rate)
-        tax = items_tax + shipping_tax + added_tax
-        before_payments = subtotal - discount - ship_discount + shipping + items_tax
-        before_payments += shipping_tax + added
-        grand_total = apply_payments(extension_money, extras, before_payments)
-
-        money = {
-            "grand_total": grand_total,
-            "subtotal": subtotal,
-            "subtotal_incl_tax": sum((line.row_total_incl_tax for line in lines), Decimal(0)),
-            "tax_amount": tax,
-            "discount_amount": -(discount + ship_discount),
-            "discount_tax_compensation_amount": Decimal(0),
-            "shipping_amount": shipping,
-            "shipping_incl_tax": shipping_incl_tax,
-            "shipping_tax_amount": shipping_tax,
-            "shipping_discount_amount": ship_discount,
-        }
-        paid = status == "complete" or (status == "processing" and method not in GATEWAY_METHODS)
-        if paid:
-            for key in ("total_paid", "total_invoiced"):
-                money[key] = grand_total
-            money["subtotal_invoiced"] = subtotal
-            money["tax_invoiced"] = tax
-            money["shipping_invoiced"] = shipping
-            money["total_due"] = Decimal(0)
-        else:
-            money["total_due"] = grand_total if status != "canceled" else Decimal(0)
-        if status == "canceled":
-            money["total_canceled"] = grand_total
-            money["subtotal_canceled"] = subtotal
-            money["tax_canceled"] = tax
-        for row in items:
-            if row.get("parent_item_id") is None:
-                qty = row["qty_ordered"]
-                row["qty_invoiced"] = qty if paid else 0
-                row["qty_shipped"] = qty if status == "complete" else 0
-                row["qty_canceled"] = qty if status == "canceled" else 0
-
-        visible = [row for row in items if row.get("parent_item_id") is None]
         billing = self._address(customer, "billing", entity_id)
         shipping_address = self._address(customer, "shipping", entity_id)
-        order: dict[str, Any] = {
+        order = self._header(view, customer, entity_id, status, (created, updated), items)
+        order |= _header_tail(order, money.ship_method, billing["entity_id"], items)
+        for key, value in money.columns.items():
+            order[key] = amount(value)
+            order[f"base_{key}"] = amount(value)
+        _describe_extras(order, customer, coupon, status)
+        order["items"] = items
+        order["billing_address"] = billing
+        order["payment"] = payment_json(
+            self.rng, method, entity_id, money.grand_total, money.paid, money.shipping
+        )
+        order["status_histories"] = self._histories(order, method, created, updated)
+        order["extension_attributes"] = self._extension(
+            order, customer, shipping_address, money.ship_method, view, lines
+        )
+        order["extension_attributes"].update(money.extension)
+        return order
+
+    def _updated_at(
+        self, created_at: datetime, now: datetime, status: str, method: str
+    ) -> datetime:
+        """When a settled order last changed (after it was placed, never after `now`)."""
+        rng = self.rng
+        settled = status in ("complete", "canceled", "holded") or (
+            status == "processing" and method not in GATEWAY_METHODS
+        )
+        later = created_at + timedelta(seconds=rng.randint(600, 2 * 86400))
+        if later > now:  # changed since, but not in the future
+            later = created_at + (now - created_at) * rng.random()
+        return max(later, created_at).replace(microsecond=0) if settled else created_at
+
+    def _header(
+        self,
+        view: StoreView,
+        customer: Customer,
+        entity_id: int,
+        status: str,
+        dates: tuple[str, str],
+        items: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The order's own columns: ids, store, dates and customer."""
+        rng = self.rng
+        currency = view.spec.currency
+        return {
             "entity_id": entity_id,
             "increment_id": self.seq.increment_id(view.id),
             "quote_id": entity_id,
             "protect_code": uuid.UUID(int=rng.getrandbits(128)).hex[:6],
-            "state": state,
+            "state": STATE_OF_STATUS.get(status, "processing"),
             "status": status,
             "store_id": view.id,
             "store_name": view.store_name,
-            "created_at": created,
-            "updated_at": updated,
-            "base_currency_code": view.spec.currency,
-            "order_currency_code": view.spec.currency,
-            "store_currency_code": view.spec.currency,
-            "global_currency_code": view.spec.currency,
+            "created_at": dates[0],
+            "updated_at": dates[1],
+            "base_currency_code": currency,
+            "order_currency_code": currency,
+            "store_currency_code": currency,
+            "global_currency_code": currency,
             "base_to_global_rate": 1,
             "base_to_order_rate": 1,
             "store_to_base_rate": 0,
@@ -263,34 +244,7 @@ class OrderGenerator:
             "email_sent": 1,
             "is_virtual": 0,
             "remote_ip": f"192.0.2.{rng.randint(1, 254)}",
-            "shipping_description": SHIPPING_LABELS[ship_method],
-            "billing_address_id": billing["entity_id"],
-            "total_item_count": len(visible),
-            "total_qty_ordered": sum(row["qty_ordered"] for row in visible),
-            "base_total_qty_ordered": sum(row["qty_ordered"] for row in visible),
-            "weight": amount(sum(Decimal(str(row["row_weight"])) for row in visible)),
         }
-        for key, value in money.items():
-            order[key] = amount(value)
-            order[f"base_{key}"] = amount(value)
-        if customer.vat_id:
-            order["customer_taxvat"] = customer.vat_id
-        if coupon:
-            order["coupon_code"] = coupon
-            order["discount_description"] = coupon
-            order["applied_rule_ids"] = str(list(assumed.COUPONS).index(coupon) + 1)
-        if status == "holded":
-            order["hold_before_state"] = "processing"
-            order["hold_before_status"] = "processing"
-        order["items"] = items
-        order["billing_address"] = billing
-        order["payment"] = payment_json(self.rng, method, entity_id, grand_total, paid, shipping)
-        order["status_histories"] = self._histories(order, method, created, updated)
-        order["extension_attributes"] = self._extension(
-            order, customer, shipping_address, ship_method, view, lines
-        )
-        order["extension_attributes"].update(extension_money)
-        return order
 
     def _address(self, customer: Customer, kind: str, order_id: int) -> dict[str, Any]:
         address: dict[str, Any] = {
@@ -366,7 +320,7 @@ class OrderGenerator:
                     "items": order["items"],
                 }
             ],
-            "applied_taxes": _applied_taxes(order, view, lines),
+            "applied_taxes": applied_taxes(order, view, lines),
             "converting_from_quote": True,
         }
         if order.get("coupon_code"):
@@ -380,26 +334,32 @@ class OrderGenerator:
         return extension
 
 
-def _applied_taxes(
-    order: dict[str, Any], view: StoreView, lines: list[Line]
-) -> list[dict[str, Any]]:
-    """One entry per rate: the shop's rate takes what is not on a row of a reduced rate."""
-    total = Decimal(str(order["tax_amount"]))
-    reduced: dict[Decimal, Decimal] = {}
-    for line in lines:
-        if line.tax_rate != view.tax_rate:
-            reduced[line.tax_rate] = reduced.get(line.tax_rate, Decimal(0)) + line.tax
-    by_rate = {view.tax_rate: total - sum(reduced.values(), Decimal(0)), **reduced}
-    out = []
-    for rate, tax in by_rate.items():
-        percent = amount(rate * 100)
-        out.append(
-            {
-                "code": f"{view.spec.currency}-{percent}",
-                "title": f"Tax {percent}%",
-                "percent": percent,
-                "amount": amount(tax),
-                "base_amount": amount(tax),
-            }
-        )
-    return out
+def _header_tail(
+    order: dict[str, Any], ship_method: str, billing_id: int, items: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The order's columns after the customer's: shipping, billing address and quantities."""
+    visible = [row for row in items if row.get("parent_item_id") is None]
+    qty_ordered = sum(row["qty_ordered"] for row in visible)
+    return {
+        "shipping_description": SHIPPING_LABELS[ship_method],
+        "billing_address_id": billing_id,
+        "total_item_count": len(visible),
+        "total_qty_ordered": qty_ordered,
+        "base_total_qty_ordered": qty_ordered,
+        "weight": amount(sum(Decimal(str(row["row_weight"])) for row in visible)),
+    }
+
+
+def _describe_extras(
+    order: dict[str, Any], customer: Customer, coupon: str | None, status: str
+) -> None:
+    """The columns only some orders have: the buyer's VAT id, the coupon, what a hold keeps."""
+    if customer.vat_id:
+        order["customer_taxvat"] = customer.vat_id
+    if coupon:
+        order["coupon_code"] = coupon
+        order["discount_description"] = coupon
+        order["applied_rule_ids"] = str(list(assumed.COUPONS).index(coupon) + 1)
+    if status == "holded":
+        order["hold_before_state"] = "processing"
+        order["hold_before_status"] = "processing"
