@@ -16,20 +16,15 @@ from typing import Any
 
 from magspec_pipelines.domain.pricing import Price, PriceListPrice
 from magspec_pipelines.magento.models import TierPrice
-from magspec_pipelines.specter.reads import PriceListPrice as SpecterPriceListPrice
 
 # (website id, customer group code folded, quantity): what makes a tier row unique in Magento.
 TierKey = tuple[int, str, Decimal]
 
 
-def from_specter(row: SpecterPriceListPrice) -> PriceListPrice:
-    return PriceListPrice(
-        price_list_id=row.price_list_id,
-        article_no=row.article_no,
-        from_quantity=row.from_quantity,
-        price_excl_vat=row.price_excl_vat,
-        currency=row.currency,
-    )
+def from_specter(row: PriceListPrice) -> PriceListPrice:
+    """The row itself: the Specter client reads into the domain's `PriceListPrice`. Kept while
+    `flows/shared/price_list_source.py` still calls it."""
+    return row
 
 
 def shop_amount(

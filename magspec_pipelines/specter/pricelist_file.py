@@ -2,29 +2,125 @@
 
 Assumed shape (see assumed.py): Latin-1, `;`-separated, a header row naming the columns,
 decimal commas, one row per article and quantity break. Errors name the line to fix.
+
+Read with pandas (`parse_rows_frame`: the C tokenizer and whole-column checks); a file the
+columns find anything wrong with, or one with quotes or unusual line breaks, is read again by
+the line-by-line loop (`parse_rows_loop`), which names the line. So a good file takes the fast
+path and a bad one gets the same error as always. `benchmarks/cases_compare.py` times the two.
 """
 
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
+import io
+import re
+from decimal import Decimal, InvalidOperation
 
+import numpy as np
+import pandas as pd
+
+from magspec_pipelines.domain.pricing import PriceListPrice
 from magspec_pipelines.specter import assumed
 from magspec_pipelines.specter.errors import PriceListFileError
 from magspec_pipelines.specter.parsing import parse_number
-from magspec_pipelines.specter.reads import PriceListPrice
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _REQUIRED = ("price_list_id", "article_no", "price_excl_vat")
+# What the fast path leaves to the loop: quotes, NUL, and the line breaks str.splitlines knows
+# beyond \r and \n.
+_LOOP_ONLY = re.compile('["\\x00\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029]')
+_GROUPING = str.maketrans("", "", " \u00a0\u202f")  # as specter.parsing.parse_number
+# A finite Decimal is written with digits, sign, point, exponent and underscores only.
+_NOT_FINITE = re.compile("[^0-9eE+\\-._]")
 
 
 def parse_price_list_export(data: bytes) -> list[PriceListPrice]:
     """Every price of the export, in file order. Raises `PriceListFileError` naming the line."""
+    return parse_rows_frame(data)
+
+
+def _text(data: bytes) -> str:
     # A file re-saved by a spreadsheet may come back as UTF-8 with a byte-order mark.
     if data.startswith(_UTF8_BOM):
-        text = data[len(_UTF8_BOM) :].decode("utf-8", "replace")
-    else:
-        text = data.decode(assumed.PRICE_LIST_FILE_ENCODING)
+        return data[len(_UTF8_BOM) :].decode("utf-8", "replace")
+    return data.decode(assumed.PRICE_LIST_FILE_ENCODING)
+
+
+def parse_rows_frame(data: bytes) -> list[PriceListPrice]:
+    """The export through pandas; anything the columns show wrong goes to `parse_rows_loop`."""
+    text = _text(data)
+    if _LOOP_ONLY.search(text):
+        return parse_rows_loop(data)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=";",
+            header=None,
+            dtype=object,
+            na_filter=False,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return parse_rows_loop(data)
+    cells = frame.apply(lambda column: column.str.strip())
+    cells = cells[(cells != "").any(axis=1)]
+    if cells.empty:
+        return parse_rows_loop(data)
+    try:
+        columns = _columns(cells.iloc[0].tolist(), 1)
+    except PriceListFileError:
+        return parse_rows_loop(data)
+    body = cells.iloc[1:]
+
+    def cell(field: str) -> pd.Series:
+        index = columns.get(field)
+        return body[index] if index is not None else pd.Series("", index=body.index)
+
+    if any((cell(f) == "").any() for f in _REQUIRED):
+        return parse_rows_loop(data)
+    quantity_text = cell("from_quantity")
+    quantities = _numbers(quantity_text.where(quantity_text != "", "1"))
+    prices = _numbers(cell("price_excl_vat"))
+    if quantities is None or prices is None or (quantities <= 0).any() or (prices < 0).any():
+        return parse_rows_loop(data)
+    list_ids, articles = cell("price_list_id").tolist(), cell("article_no").tolist()
+    tiers = pd.DataFrame({"list": list_ids, "article": articles, "quantity": quantities})
+    if tiers.duplicated().any():
+        return parse_rows_loop(data)
+    currencies = [c or None for c in cell("currency").tolist()]
+    return [
+        PriceListPrice(*row)
+        for row in zip(list_ids, articles, quantities, prices, currencies, strict=True)
+    ]
+
+
+def _numbers(texts: pd.Series) -> np.ndarray | None:
+    """`parse_number` of each cell (each distinct text once), or None when one is no number."""
+    cleaned = texts.str.translate(_GROUPING)
+    comma = cleaned.str.contains(",", regex=False)
+    point = cleaned.str.contains(".", regex=False)
+    if (comma & (point | (cleaned.str.count(",") > 1))).any():
+        return None
+    cleaned = cleaned.str.replace(",", ".", regex=False)
+    if cleaned.str.contains(_NOT_FINITE).any():
+        return None
+    known: dict[str, Decimal] = {}
+    out = np.empty(len(cleaned), dtype=object)
+    try:
+        for i, raw in enumerate(cleaned.tolist()):
+            number = known.get(raw)
+            if number is None:
+                number = known[raw] = Decimal(raw)
+            out[i] = number
+    except InvalidOperation:
+        return None
+    return out
+
+
+def parse_rows_loop(data: bytes) -> list[PriceListPrice]:
+    """The export line by line (csv), each error naming its line."""
+    text = _text(data)
     rows = csv.reader(text.splitlines(), delimiter=";", quotechar='"')
     columns: dict[str, int] | None = None
     prices: list[PriceListPrice] = []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from magspec_pipelines.domain.pricing import PriceListPrice
 from magspec_pipelines.specter.errors import SpecterUnreadable
 from magspec_pipelines.specter.parsing import (
     expect_root,
@@ -42,18 +43,6 @@ class PriceList:
     name: str
     currency: str | None
     customer_group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PriceListPrice:
-    """One price of a price list; several rows per article with rising `from_quantity` are the
-    quantity tiers."""
-
-    price_list_id: str
-    article_no: str
-    from_quantity: Decimal
-    price_excl_vat: Decimal
-    currency: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from magspec_pipelines.domain.pricing import PriceListPrice
 from magspec_pipelines.specter.errors import PriceListFileError
 from magspec_pipelines.specter.pricelist_file import parse_price_list_export
-from magspec_pipelines.specter.reads import PriceListPrice
 
 HEADER = "Prislista;Artikelnr;Benämning;Från antal;Pris exkl moms;Valuta"
 
