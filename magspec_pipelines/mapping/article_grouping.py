@@ -5,7 +5,6 @@ Pure: the mapping file's rows are read by the caller (`read_mapping_file`) and p
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections import defaultdict
@@ -20,6 +19,7 @@ from magspec_pipelines.domain.catalog import (
     VariantGroup,
 )
 from magspec_pipelines.tenancy.catalog import VariantGrouping
+from magspec_pipelines.tenancy.files import read_csv_rows
 
 # `<product> - <Group> : <Value>`; S1 writes several `- <Group> : <Value>` parts after the name.
 _NAME_PART = re.compile(r"\s*-\s*(?P<group>[^:\-]+?)\s*:\s*(?P<value>[^-]+?)\s*(?=\s+-|-|$)")
@@ -32,14 +32,7 @@ class MappingFileError(ValueError):
 
 def read_mapping_file(tenants_dir: str | os.PathLike[str], name: str) -> list[dict[str, str]]:
     path = Path(tenants_dir) / name
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except OSError as exc:
-        raise MappingFileError(f"{path}: {exc.strerror}") from None
-    if rows and not {"article_no", "parent"} <= set(rows[0]):
-        raise MappingFileError(f"{path}: needs the columns article_no and parent")
-    return rows
+    return read_csv_rows(path, ("article_no", "parent"), str(path), MappingFileError)
 
 
 def group_articles(

@@ -9,6 +9,8 @@ run trips on it.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from magspec_pipelines.tenancy.models import Tenant
@@ -16,6 +18,23 @@ from magspec_pipelines.tenancy.reading import display_path, short
 
 # (key path, message), as the registry reports them.
 Problem = tuple[str, str]
+
+
+def read_csv_rows(
+    path: Path, columns: Sequence[str], where: str, error: type[ValueError]
+) -> list[dict[str, str]]:
+    """The rows of a tenant's CSV file (UTF-8, a BOM allowed; the first line names the columns).
+
+    Raises `error` with `where` in front when the file cannot be opened or, if it has rows, the
+    first row lacks one of `columns`."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise error(f"{where}: {exc.strerror}") from None
+    if rows and not set(columns) <= set(rows[0]):
+        raise error(f"{where}: needs the columns {' and '.join(columns)}")
+    return rows
 
 
 def file_problems(tenant: Tenant, folder: Path) -> list[Problem]:

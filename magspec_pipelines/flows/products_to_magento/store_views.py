@@ -11,7 +11,6 @@ and repairs a name edited by hand.
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from magspec_pipelines.mapping.articles import digest
 from magspec_pipelines.state import StateStore
 from magspec_pipelines.tenancy import Shop
 from magspec_pipelines.tenancy.catalog import CatalogSettings
+from magspec_pipelines.tenancy.files import read_csv_rows
 
 NAME_ENTITY = "store_view_name"
 READ_CHUNK = 100
@@ -52,13 +52,7 @@ def read_name_translations(
 
 def _read_file(path: Path, language: str, tenant_file: str) -> dict[str, str]:
     where = f"{path} (catalog.name_translations.{language} of {tenant_file})"
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except OSError as exc:
-        raise TranslationFileError(f"{where}: {exc.strerror}") from None
-    if rows and not {"sku", "name"} <= set(rows[0]):
-        raise TranslationFileError(f"{where}: needs the columns sku and name")
+    rows = read_csv_rows(path, ("sku", "name"), where, TranslationFileError)
     names: dict[str, str] = {}
     for line, row in enumerate(rows, start=2):
         sku, name = (row.get("sku") or "").strip(), (row.get("name") or "").strip()
