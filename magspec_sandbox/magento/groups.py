@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from magspec_sandbox.magento import assumed
+from magspec_sandbox.magento.criteria import Limits, parse_search_criteria
 from magspec_sandbox.magento.routing import Call, route
-from magspec_sandbox.magento.search import Limits, parse_search_criteria, search
+from magspec_sandbox.magento.search import search
 
 CUSTOMER_GROUPS = "Magento_Customer::group"
 ALL_GROUPS = "ALL GROUPS"

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from magspec_sandbox.magento import assumed, errors
+from magspec_sandbox.magento.criteria import Limits, parse_search_criteria
 from magspec_sandbox.magento.routing import Call, int_value, number_value, route
-from magspec_sandbox.magento.search import Limits, parse_search_criteria, search
+from magspec_sandbox.magento.search import search
 
 if TYPE_CHECKING:
     from magspec_sandbox.luma import LumaCatalog

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from magspec_sandbox.magento import errors
+from magspec_sandbox.magento.criteria import Limits, parse_search_criteria
 from magspec_sandbox.magento.routing import Call, route
-from magspec_sandbox.magento.search import Limits, parse_search_criteria, search
+from magspec_sandbox.magento.search import search
 
 SALES_VIEW = "Magento_Sales::actions_view"
 

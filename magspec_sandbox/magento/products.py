@@ -10,16 +10,9 @@ from typing import Any
 
 from magspec_sandbox.magento import errors
 from magspec_sandbox.magento.catalog import Product
+from magspec_sandbox.magento.criteria import Limits, SearchResult, parse_search_criteria
 from magspec_sandbox.magento.routing import Call, int_value, route
-from magspec_sandbox.magento.search import (
-    Limits,
-    SearchResult,
-    compile_filter,
-    exact_values,
-    key_page,
-    parse_search_criteria,
-    search,
-)
+from magspec_sandbox.magento.search import compile_filter, exact_values, key_page, search
 
 PRODUCTS = "Magento_Catalog::products"
 

@@ -21,6 +21,7 @@ from magspec_sandbox.magento.attributes import Attributes
 from magspec_sandbox.magento.bulk import BulkQueue
 from magspec_sandbox.magento.catalog import Catalog, Product
 from magspec_sandbox.magento.columns import ORDER_COLUMNS
+from magspec_sandbox.magento.criteria import Limits, SearchResult, parse_search_criteria
 from magspec_sandbox.magento.inventory import Inventory, default_sources
 from magspec_sandbox.magento.oauth import Credentials, OAuthVerifier
 from magspec_sandbox.magento.order_actions import COMMENT_RULES, OrderActions
@@ -32,13 +33,7 @@ from magspec_sandbox.magento.orders import (
     parse_date,
 )
 from magspec_sandbox.magento.prices import PriceBook
-from magspec_sandbox.magento.search import (
-    Limits,
-    SearchResult,
-    key_page,
-    parse_search_criteria,
-    search,
-)
+from magspec_sandbox.magento.search import key_page, search
 from magspec_sandbox.magento.stores import InstanceSpec, Stores
 from magspec_sandbox.validation import InvalidInput, parse
 
