@@ -5,7 +5,6 @@ Pure functions: the engines in `flows/catalog_*.py` read and write, these only t
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -13,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from magspec_pipelines.domain.catalog import Article, ParkedArticle, VariantGroup
+from magspec_pipelines.domain.fingerprints import canonical_digest
 from magspec_pipelines.magento.models import custom_attribute
 from magspec_pipelines.specter.articles import check_article_no
 from magspec_pipelines.specter.changes import ArticleChange
@@ -27,8 +27,8 @@ _CENT = Decimal("0.001")
 
 
 def digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    """The stored fingerprint of what was written (`canonical_digest`)."""
+    return canonical_digest(value)
 
 
 # -- Specter → domain ---------------------------------------------------------------------------

@@ -7,13 +7,12 @@ write. Rounding steps come in as arguments, so the assumptions stay in one place
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from magspec_pipelines.domain.fingerprints import canonical_digest
 from magspec_pipelines.domain.pricing import Price, PriceListPrice
 from magspec_pipelines.magento.models import TierPrice
 
@@ -185,8 +184,7 @@ def plan_tiers(
 
 def fingerprint(value: Any) -> str:
     """A stable digest of what was written for one SKU and target."""
-    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return canonical_digest(value)
 
 
 def tier_fingerprint(rows: Iterable[TierPrice]) -> str:

@@ -9,13 +9,13 @@ configurable's row under its child's SKU), and shipped by the PARENT row's id (m
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from magspec_pipelines.domain.events import DeliveredRow, EventKind, OrderEvent
+from magspec_pipelines.domain.fingerprints import short_digest
 from magspec_pipelines.magento.models import LineQty, Track
 from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.specter.changes import Delivery, OrderChange
@@ -82,7 +82,7 @@ def delivery_key(delivery: Delivery) -> str:
     if delivery.delivery_no:
         return f"{DELIVERY_KEY_PREFIX}{delivery.delivery_no}"
     content = repr((delivery.date, delivery.rows, delivery.tracking_numbers, delivery.method))
-    return f"{DELIVERY_KEY_PREFIX}#{hashlib.sha1(content.encode()).hexdigest()[:16]}"
+    return f"{DELIVERY_KEY_PREFIX}#{short_digest(content)}"
 
 
 def events_from_change(change: OrderChange) -> list[OrderEvent]:

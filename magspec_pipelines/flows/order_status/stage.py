@@ -9,12 +9,11 @@ staged again. Callbacks carry ids only; they are staged under their kind and id.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
+from magspec_pipelines.domain.fingerprints import canonical_json, short_digest
 from magspec_pipelines.mapping.status import (
     CALLBACK_INVOICE,
     CALLBACK_REMOVAL,
@@ -47,8 +46,7 @@ class StageReport:
 
 
 def _digest(payload: dict[str, Any]) -> str:
-    text = json.dumps(payload, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
+    return short_digest(canonical_json(payload, compact=False))
 
 
 def queue_items(batch: Batch[Any]) -> list[StagedItem]:

@@ -7,10 +7,9 @@ is built from the waiting events, so a repeated tick over the same events starts
 The schedule (`cron.order_status`) runs the tenant's partition regardless, as a safety net.
 """
 
-import hashlib
-
 import dagster as dg
 
+from magspec_pipelines.domain.fingerprints import short_digest
 from magspec_pipelines.flows.order_status.stage import stage_queue
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.flows.shared.schedules import (
@@ -38,7 +37,7 @@ def evaluate_status_sensor(
     seen = f"{staged.items} change(s) drained, {len(waiting)} event(s) waiting"
     if not waiting:
         return None, seen
-    digest = hashlib.sha1(",".join(str(e.id) for e in waiting).encode()).hexdigest()[:16]
+    digest = short_digest(",".join(str(e.id) for e in waiting))
     request = dg.RunRequest(
         run_key=f"order_status:{tenant.id}:{digest}",
         partition_key=tenant.id,

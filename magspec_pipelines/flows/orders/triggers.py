@@ -7,7 +7,6 @@ with the cursor. It asks for the day partitions the new orders belong to; the ru
 from the orders themselves, so asking twice for the same orders starts one run.
 """
 
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from magspec_pipelines.domain.fingerprints import short_digest
 from magspec_pipelines.flows.orders.fetch import fetch_changed, magento_time
 from magspec_pipelines.flows.shared.partitions import tenant_day_key
 from magspec_pipelines.flows.shared.resources import MagspecResource
@@ -56,7 +56,7 @@ class OrderCursor:
 
 
 def _run_key(tenant_id: str, day: str, stamps: list[str]) -> str:
-    digest = hashlib.sha1("\n".join(sorted(stamps)).encode()).hexdigest()[:16]
+    digest = short_digest("\n".join(sorted(stamps)))
     return f"orders:{tenant_id}:{day}:{digest}"
 
 

@@ -1,16 +1,16 @@
 """What the sampling checks of the price and stock flows share: a stable sample of SKUs, and
 the shops to read grouped by what they write (a website, a source)."""
 
-import hashlib
 from collections.abc import Iterable
 
+from magspec_pipelines.domain.fingerprints import short_digest
 from magspec_pipelines.flows.shared.installations import resolve_targets, writers
 from magspec_pipelines.flows.shared.resources import MagspecResource
 
 
 def sample(keys: Iterable[str], size: int, salt: str) -> list[str]:
     """A stable spread of SKUs (by hash, not the first in the alphabet)."""
-    return sorted(keys, key=lambda k: hashlib.sha1(f"{salt}:{k}".encode()).hexdigest())[:size]
+    return sorted(keys, key=lambda k: short_digest(f"{salt}:{k}", length=40))[:size]
 
 
 def shop_targets(magspec: MagspecResource, tenant, key):
