@@ -24,7 +24,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -70,14 +70,21 @@ class _Stats:
     writes: Counter = field(default_factory=Counter)
     items: int = 0
     busy_seconds: float = 0.0
+    modelled_seconds: float = 0.0
     max_in_flight: int = 0
 
 
 class FaultInjector:
-    """Holds fault rules, the cost model and request counters for one sandbox; thread-safe."""
+    """Holds fault rules, the cost model and request counters for one sandbox; thread-safe.
+    `clock` and `sleep` are what it measures service times and waits with (tests pass fakes)."""
 
     def __init__(
-        self, seed: int = 0, base_latency: float = 0.0, cost: CostModel | None = None
+        self,
+        seed: int = 0,
+        base_latency: float = 0.0,
+        cost: CostModel | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self._rules: list[FaultRule] = []
         self._ids = itertools.count(1)
@@ -86,6 +93,7 @@ class FaultInjector:
         self._stats = _Stats()
         self.base_latency = base_latency
         self._cost = cost or CostModel()
+        self._clock, self._sleep = clock, sleep
         self._in_flight = 0
         # (event loop, concurrency, semaphore): made in the loop that serves the app, anew when
         # the concurrency changes; requests holding a slot of the old one release it there.
@@ -126,8 +134,10 @@ class FaultInjector:
 
     def stats(self) -> dict[str, Any]:
         """Requests per `METHOD path`, faults per kind, and what the cost model saw: write
-        requests per `METHOD path`, items written, the sum of service times and the most
-        requests served at once."""
+        requests per `METHOD path`, items written, the sum of service times as measured
+        (`busy_seconds`) and as modelled (`modelled_seconds`, latency + items * item cost), and
+        the most requests served at once. A request's times are counted before its answer is
+        sent, so a caller that has its answer sees them."""
         with self._lock:
             stats = self._stats
             return {
@@ -138,6 +148,7 @@ class FaultInjector:
                 "items": stats.items,
                 "writes": dict(stats.writes),
                 "busy_seconds": stats.busy_seconds,
+                "modelled_seconds": stats.modelled_seconds,
                 "max_in_flight": stats.max_in_flight,
             }
 
@@ -167,10 +178,14 @@ class FaultInjector:
             self._in_flight += 1
             self._stats.max_in_flight = max(self._stats.max_in_flight, self._in_flight)
 
-    def _leave(self, busy: float) -> None:
+    def _served(self, busy: float, modelled: float) -> None:
+        with self._lock:
+            self._stats.busy_seconds += busy
+            self._stats.modelled_seconds += modelled
+
+    def _leave(self) -> None:
         with self._lock:
             self._in_flight -= 1
-            self._stats.busy_seconds += busy
 
     def _slot(self, concurrency: int) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -191,22 +206,23 @@ class FaultInjector:
         """Run `app` under the cost model: wait for a slot, then answer no sooner than the
         modelled service time. `classify()` counts the request's writes and returns its items;
         it runs once the slot is held, so its time is part of the service time too."""
-        cost = self.cost
+        cost, clock = self.cost, self._clock
         if not cost.active:
             self._enter()
-            started = time.monotonic()
+            started = clock()
             try:
                 classify()
                 await app(scope, receive, send)
             finally:
-                self._leave(time.monotonic() - started)
+                self._served(clock() - started, 0.0)
+                self._leave()
             return
         slot = self._slot(cost.concurrency) if cost.concurrency else None
         if slot is not None:
             await slot.acquire()
         self._enter()
-        started = time.monotonic()
-        busy = 0.0
+        started = clock()
+        served = False
         try:
             items = classify()
             answer: list[Message] = []
@@ -215,14 +231,18 @@ class FaultInjector:
                 answer.append(message)
 
             await app(scope, receive, keep)
-            remaining = cost.service_seconds(items) - (time.monotonic() - started)
+            modelled = cost.service_seconds(items)
+            remaining = modelled - (clock() - started)
             if remaining > 0:
-                await asyncio.sleep(remaining)
-            busy = time.monotonic() - started
+                await self._sleep(remaining)
+            self._served(clock() - started, modelled)
+            served = True
             for message in answer:
                 await send(message)
         finally:
-            self._leave(busy or time.monotonic() - started)
+            if not served:
+                self._served(clock() - started, 0.0)
+            self._leave()
             if slot is not None:
                 slot.release()
 
@@ -262,10 +282,10 @@ class FaultInjector:
             rules = self._pick(scope["method"], target, raw.decode("latin-1"))
             delay = self.base_latency + sum(r.seconds for r in rules if r.kind == "latency")
             if delay:
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
             for rule in rules:
                 if rule.kind == "timeout":
-                    await asyncio.sleep(rule.seconds)
+                    await self._sleep(rule.seconds)
                     await _send_plain(send, 504, "Gateway Timeout")
                     return
                 if rule.kind == "throttle":
@@ -293,7 +313,7 @@ class FaultInjector:
 
                 await self._serve(app, scope, replay, swallow, measure)
                 hang = max(r.seconds for r in rules if r.kind == "lost_answer")
-                await asyncio.sleep(hang)
+                await self._sleep(hang)
                 await _send_plain(send, 504, "Gateway Timeout")
                 return
             await self._serve(app, scope, replay, send, measure)

@@ -98,6 +98,17 @@ def _bulk_status(m: MagentoHandle, bulk_uuid: str, detailed: bool = False) -> di
     return checked(m.rest, "GET", f"/V1/bulk/{{bulkUuid}}/{kind}", f"/V1/bulk/{bulk_uuid}/{kind}")
 
 
+def _settled(m: MagentoHandle, bulk_uuid: str, patience: float = 20.0) -> dict[str, Any]:
+    """The bulk's status once none of its operations is open (4) any more: polled, not slept."""
+    deadline = time.monotonic() + patience
+    while True:
+        status = _bulk_status(m, bulk_uuid)
+        if all(op["status"] != 4 for op in status["operations_list"]):
+            return status
+        assert time.monotonic() < deadline, f"bulk {bulk_uuid} still open after {patience} s"
+        time.sleep(0.05)
+
+
 def test_async_bulk_product_upsert_reports_per_operation(magento_serve: MagentoServe) -> None:
     m = magento_serve()
     bodies = [{"product": {"sku": f"BULK-{n}", "name": f"Bulk {n}", "price": 10 + n,
@@ -122,7 +133,9 @@ def test_async_bulk_product_upsert_reports_per_operation(magento_serve: MagentoS
 
 
 def test_async_bulk_by_sku_and_prices_after_a_delay(magento_serve: MagentoServe) -> None:
-    m = magento_serve(bulk_delay_seconds=0.3)
+    # Long enough that the operation is surely still open when first asked about, even on a
+    # loaded machine; the test then waits for it by polling, however long it really takes.
+    m = magento_serve(bulk_delay_seconds=2.0)
     bodies = [{"sku": "24-MB01", "product": {"sku": "24-MB01", "name": "Väska"}},
               {"product": {"sku": "no-path-sku", "name": "x"}}]  # fmt: skip
     response = m.rest("PUT", "/all/async/bulk/V1/products/bySku", json=bodies)
@@ -137,11 +150,10 @@ def test_async_bulk_by_sku_and_prices_after_a_delay(magento_serve: MagentoServe)
     prices = [{"prices": [{"sku": "24-MB01", "price": 5, "price_type": "fixed", "website_id": 0,
                            "customer_group": "General", "quantity": 2}]}]  # fmt: skip
     price_bulk = m.rest("POST", "/all/async/bulk/V1/products/tier-prices", json=prices).json()
-    time.sleep(0.35)
-    assert [op["status"] for op in _bulk_status(m, accepted["bulk_uuid"])["operations_list"]] == [
+    assert [op["status"] for op in _settled(m, accepted["bulk_uuid"])["operations_list"]] == [
         1, 5
     ]  # fmt: skip
-    assert _bulk_status(m, price_bulk["bulk_uuid"])["operations_list"][0]["status"] == 1
+    assert _settled(m, price_bulk["bulk_uuid"])["operations_list"][0]["status"] == 1
     name = checked(m.rest, "GET", "/V1/products/{sku}", "/all/V1/products/24-MB01")["name"]
     assert name == "Väska"
 
