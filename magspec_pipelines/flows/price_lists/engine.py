@@ -11,12 +11,13 @@ an all-websites (website 0) row of the same group and quantity.
 from __future__ import annotations
 
 from magspec_pipelines.flows.shared import pricing_assumed as assumed
+from magspec_pipelines.flows.shared.compare import plan_tier_skus
 from magspec_pipelines.flows.shared.installations import ShopTarget, present_skus, writers
 from magspec_pipelines.flows.shared.price_list_source import PriceLists, read_price_lists
 from magspec_pipelines.flows.shared.shop_engine import PriceListEngine
 from magspec_pipelines.flows.shared.shop_report import ShopReport, SyncReport
 from magspec_pipelines.magento.models import TierPrice
-from magspec_pipelines.mapping.prices import plan_tiers, tier_fingerprint, tier_rows
+from magspec_pipelines.mapping.prices import TierPlan, tier_fingerprint, tier_rows
 from magspec_pipelines.tenancy.pricing import TierPriceList
 
 FLOW = "price_lists"
@@ -65,6 +66,46 @@ class TierPriceSync(PriceListEngine):
     ) -> None:
         target = group[0]
         code = target.shop.code
+        wanted, managed = self._wanted(shop, group, lists)
+        old = self.state.fingerprints(self.tenant.id, ENTITY, code)
+        # SKUs written before but no longer wanted still need their managed rows deleted.
+        candidates = set(wanted) | set(old)
+        new = {s: tier_fingerprint(wanted.get(s, [])) for s in candidates}
+        skus = sorted(present_skus(target, new, old, compare))
+        present = set(skus)
+        shop.no_product = len([s for s in wanted if s not in present])
+        look = skus if compare else [s for s in skus if old.get(s) != new[s]]
+        rows = target.client.tier_prices(look) if look else []
+        plans = plan_tier_skus(look, wanted, rows, managed, {target.website_id})
+        self._park_conflicts(shop, code, plans)
+        refused = self._write(shop, target, plans)
+        done = {}
+        for sku, plan in plans.items():
+            if sku in refused or plan.conflicts:
+                continue
+            done[sku] = new[sku]
+            if not plan.writes:
+                continue
+            if compare and old.get(sku) == new[sku]:
+                shop.repaired += 1
+            elif sku in old and not wanted.get(sku):
+                shop.deleted += 1
+            elif sku in old:
+                shop.updated += 1
+            else:
+                shop.created += 1
+        shop.unchanged = len(skus) - sum(1 for p in plans.values() if p.writes or p.conflicts)
+        self.state.set_fingerprints(self.tenant.id, ENTITY, code, done)
+        self.resolve(f"{code}:{s}" for s in done)
+
+    def _wanted(
+        self, shop: ShopReport, group: list[ShopTarget], lists: PriceLists
+    ) -> tuple[dict[str, list[TierPrice]], set[str]]:
+        """The tier rows wanted per SKU on the website, and the customer groups (as Magento
+        spells them) whose rows magspec manages there; unknown groups and missing lists are
+        parked."""
+        target = group[0]
+        code = target.shop.code
         known_groups = target.installation.customer_groups()
         wanted: dict[str, list[TierPrice]] = {}
         managed: set[str] = set()
@@ -99,21 +140,9 @@ class TierPriceSync(PriceListEngine):
             )
             for sku, sku_rows in rows.items():
                 wanted.setdefault(sku, []).extend(sku_rows)
-        old = self.state.fingerprints(self.tenant.id, ENTITY, code)
-        # SKUs written before but no longer wanted still need their managed rows deleted.
-        candidates = set(wanted) | set(old)
-        new = {s: tier_fingerprint(wanted.get(s, [])) for s in candidates}
-        skus = sorted(present_skus(target, new, old, compare))
-        present = set(skus)
-        shop.no_product = len([s for s in wanted if s not in present])
-        look = skus if compare else [s for s in skus if old.get(s) != new[s]]
-        current: dict[str, list[dict]] = {}
-        for row in target.client.tier_prices(look) if look else []:
-            current.setdefault(str(row["sku"]), []).append(row)
-        plans = {
-            s: plan_tiers(s, wanted.get(s, []), current.get(s, []), managed, {target.website_id})
-            for s in look
-        }
+        return wanted, managed
+
+    def _park_conflicts(self, shop: ShopReport, code: str, plans: dict[str, TierPlan]) -> None:
         for sku, plan in plans.items():
             for row in plan.conflicts:
                 self.park(
@@ -125,6 +154,11 @@ class TierPriceSync(PriceListEngine):
                     f"delete the all-websites tier of {sku} in Magento (or unmap the group)",
                     {"sku": sku, "price": str(row.price), "website_id": row.website_id},
                 )
+
+    def _write(
+        self, shop: ShopReport, target: ShopTarget, plans: dict[str, TierPlan]
+    ) -> dict[str, str]:
+        """Deletes then adds; SKU → reason for what Magento refused (parked)."""
         deletes = [r for p in plans.values() for r in p.delete]
         adds = [r for p in plans.values() for r in p.add]
         refused: dict[str, str] = {}
@@ -135,25 +169,8 @@ class TierPriceSync(PriceListEngine):
         for sku, reason in refused.items():
             self.park(
                 shop,
-                f"{code}:{sku}",
+                f"{target.shop.code}:{sku}",
                 f"Magento refused tier prices of {sku}: {reason}",
                 "fix the product in Magento; its tiers are sent again on the next run",
             )
-        done = {}
-        for sku, plan in plans.items():
-            if sku in refused or plan.conflicts:
-                continue
-            done[sku] = new[sku]
-            if not plan.writes:
-                continue
-            if compare and old.get(sku) == new[sku]:
-                shop.repaired += 1
-            elif sku in old and not wanted.get(sku):
-                shop.deleted += 1
-            elif sku in old:
-                shop.updated += 1
-            else:
-                shop.created += 1
-        shop.unchanged = len(skus) - sum(1 for p in plans.values() if p.writes or p.conflicts)
-        self.state.set_fingerprints(self.tenant.id, ENTITY, code, done)
-        self.resolve(f"{code}:{s}" for s in done)
+        return refused

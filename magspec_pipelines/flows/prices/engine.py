@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from magspec_pipelines.flows.shared import pricing_assumed as assumed
+from magspec_pipelines.flows.shared.compare import plan_values
 from magspec_pipelines.flows.shared.installations import ShopTarget, present_skus, writers
 from magspec_pipelines.flows.shared.price_list_source import PriceLists, read_price_lists
 from magspec_pipelines.flows.shared.shop_engine import PriceListEngine
@@ -110,16 +111,14 @@ class BasePriceSync(PriceListEngine):
         old = self.state.fingerprints(self.tenant.id, ENTITY, code)
         skus = sorted(present_skus(target, new, old, compare))
         shop.no_product = len(wanted) - len(skus)
-        changed = [s for s in skus if old.get(s) != new[s]]
-        drifted: list[str] = []
-        if compare:
-            current = current_prices(target, skus)
-            drifted = [
-                s
-                for s in skus
-                if old.get(s) == new[s] and current.get(s) != wanted[s].amount.normalize()
-            ]
-        to_send = changed + drifted
+        plan = (
+            plan_values(
+                skus, old, new, {s: wanted[s].amount for s in skus}, current_prices(target, skus)
+            )
+            if compare
+            else plan_values(skus, old, new)
+        )
+        to_send = plan.to_send
         result = target.client.update_base_prices(
             [BasePrice(s, wanted[s].amount, target.store_id) for s in to_send]
         )
@@ -133,7 +132,7 @@ class BasePriceSync(PriceListEngine):
                 "fix the product in Magento; the price is sent again on the next run",
                 {"sku": sku, "price": str(wanted[sku].amount) if sku in wanted else None},
             )
-        drift = set(drifted)
+        drift = set(plan.drifted)
         for sku in written:
             if sku in drift:
                 shop.repaired += 1

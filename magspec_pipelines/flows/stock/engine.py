@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from magspec_pipelines.flows.shared import pricing_assumed as assumed
+from magspec_pipelines.flows.shared.compare import plan_values
 from magspec_pipelines.flows.shared.installations import (
     MakeClient,
     ShopTarget,
@@ -170,14 +171,18 @@ class StockSync(PricingEngine):
         old = self.state.fingerprints(self.tenant.id, ENTITY, code, sorted(items))
         skus = sorted(present_skus(target, new, old, compare))
         shop.no_product = len(items) - len(skus)
-        changed = [s for s in skus if old.get(s) != new[s]]
-        drifted: list[str] = []
-        if compare and target.client.has_msi():
-            current = current_stock(target, skus, source)
-            drifted = [
-                s for s in skus if old.get(s) == new[s] and current.get(s) != _state(items[s])
-            ]
-        to_send = changed + drifted
+        plan = (
+            plan_values(
+                skus,
+                old,
+                new,
+                {s: _state(items[s]) for s in skus},
+                current_stock(target, skus, source),
+            )
+            if compare and target.client.has_msi()
+            else plan_values(skus, old, new)
+        )
+        to_send = plan.to_send
         result = target.client.push_stock([items[s] for s in to_send])
         refused = self.refused(target.client, result)
         for sku, reason in refused.items():
@@ -190,7 +195,7 @@ class StockSync(PricingEngine):
                 else "fix the product in Magento; its stock is sent again on the next change",
             )
         written = [s for s in to_send if s not in refused]
-        drift = set(drifted)
+        drift = set(plan.drifted)
         for sku in written:
             if sku in drift:
                 shop.repaired += 1
