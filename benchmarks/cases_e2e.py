@@ -235,10 +235,13 @@ def _deployment(root: Path, tenants: Path, secrets: Mapping[str, str]) -> Deploy
 
 
 def _instance(deployment: Deployment) -> Any:
-    from dagster import DagsterInstance
-    from dagster._core.instance.ref import InstanceRef
+    from unittest import mock
 
-    return DagsterInstance.from_ref(InstanceRef.from_dir(str(deployment.dagster_home)))
+    from dagster import DagsterInstance
+
+    # The public way in: DagsterInstance.get() loads the instance of $DAGSTER_HOME.
+    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(deployment.dagster_home.resolve())}):
+        return DagsterInstance.get()
 
 
 def _active_runs(instance: Any) -> int:
@@ -249,6 +252,7 @@ def _active_runs(instance: Any) -> int:
 
 
 def _sensor_ticks(instance: Any, name: str) -> list[Any]:
+    # No public equivalent: Dagster exposes sensor ticks only through GraphQL, not Python.
     from dagster._core.definitions.run_request import InstigatorType
 
     for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR):
@@ -389,6 +393,7 @@ def _parked(state_url: str, tenant: str) -> list[str]:
 
 def _warm_up(deployment: Deployment, instance: Any, sensor: str, timeout: float) -> dict[str, Any]:
     """Wait for the sensor's first tick and for every run to end, up to `timeout`."""
+    # No public equivalent: a tick's status is not exported by `dagster` (see _sensor_ticks).
     from dagster._core.scheduler.instigation import TickStatus
 
     began = time.time()

@@ -134,6 +134,7 @@ def _counts(repo):
     }
 
 def _snapshot(repo):
+    # No public equivalent: the webserver's repository snapshot is what this case times.
     from dagster._core.remote_representation.external_data import RepositorySnap
     return RepositorySnap.from_def(repo)
 """
