@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from magspec_pipelines.flows.orders.assets import MAGENTO_ORDERS, SPECTER_DOCUMENTS
-from magspec_pipelines.flows.orders.export import ExportReport, Result
+from magspec_pipelines.flows.orders.outcomes import ExportReport, Result
 from magspec_pipelines.flows.orders.triggers import OrderCursor, evaluate_new_orders
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.flows.shared.schedules import TENANT_TAG

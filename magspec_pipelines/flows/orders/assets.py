@@ -11,18 +11,17 @@ from datetime import date
 
 import dagster as dg
 
-from magspec_pipelines.flows.orders.export import (
+from magspec_pipelines.flows.orders.export import ExportHalted, OrderExporter
+from magspec_pipelines.flows.orders.fetch import fetch_day
+from magspec_pipelines.flows.orders.normalize import normalize
+from magspec_pipelines.flows.orders.outcomes import (
     FLOW,
-    ExportHalted,
     ExportReport,
     FetchedOrder,
     Normalized,
-    OrderExporter,
     Outcome,
     Result,
-    normalize,
 )
-from magspec_pipelines.flows.orders.fetch import fetch_day
 from magspec_pipelines.flows.shared.metadata import table
 from magspec_pipelines.flows.shared.partitions import split_key
 from magspec_pipelines.flows.shared.resources import MagspecResource

@@ -5,8 +5,8 @@ from collections import Counter
 import dagster as dg
 
 from magspec_pipelines.flows.orders.assets import SPECTER_DOCUMENTS
-from magspec_pipelines.flows.orders.export import FLOW, entity_key
 from magspec_pipelines.flows.orders.fetch import fetch_day
+from magspec_pipelines.flows.orders.outcomes import FLOW, entity_key
 from magspec_pipelines.flows.shared.partitions import split_key
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.state import BindingState

@@ -1,6 +1,6 @@
-"""The order export: normalize Magento orders and bring each to Specter exactly once.
+"""The order export: bring each normalized order (see `normalize`) to Specter exactly once.
 
-Plain functions over the clients and the state store, so that the assets, the demo and the
+Plain Python over the clients and the state store, so that the assets, the demo and the
 benchmarks share one implementation.
 
 Exactly once rests on three things:
@@ -15,24 +15,25 @@ Exactly once rests on three things:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
-from collections import Counter
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TypeVar
 
 from magspec_pipelines.domain import Order
-from magspec_pipelines.http import map_bounded
-from magspec_pipelines.mapping.orders import (
-    as_problem,
-    check_payloads,
-    external_order_no,
-    normalize_order,
-    specter_customer,
-    specter_order,
+from magspec_pipelines.flows.orders.outcomes import (
+    FLOW,
+    STAGE_SUBMIT,
+    ExportReport,
+    Normalized,
+    Outcome,
+    Result,
+    entity_key,
 )
+from magspec_pipelines.http import map_bounded
+from magspec_pipelines.mapping.orders import external_order_no, specter_customer, specter_order
 from magspec_pipelines.mapping.text import Latin1Notes
 from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import (
@@ -45,14 +46,11 @@ from magspec_pipelines.specter.errors import (
     SpecterUnknownArticle,
     SpecterUnreadable,
 )
-from magspec_pipelines.specter.models import SpecterCustomer
-from magspec_pipelines.state import BindingState, StateStore
+from magspec_pipelines.specter.models import SpecterCustomer, SpecterOrder
+from magspec_pipelines.state import BindingState, OrderBinding, StateStore
 from magspec_pipelines.tenancy import Tenant
 
-FLOW = "orders"
-# Where an order was parked decides when it is tried again (see `normalize` and `OrderExporter`).
-STAGE_TRANSLATE = "translate"
-STAGE_SUBMIT = "submit"
+T = TypeVar("T")
 # A lost answer is resolved by asking again: Specter's duplicate control names the order.
 UNKNOWN_OUTCOME_ATTEMPTS = 3
 # Orders submitted side by side (the Specter client's own limit is 4 requests at once).
@@ -72,119 +70,14 @@ NOT_THE_ORDERS_FAULT = re.compile(
 )
 
 
-class Result(StrEnum):
-    CREATED = "created"
-    ALREADY_PRESENT = "already present"
-    PARKED = "parked"
-    FAILED = "failed"
-
-
-@dataclass
-class Outcome:
-    shop: str
-    entity_id: int
-    increment_id: str
-    result: Result
-    specter_order_no: str = ""
-    specter_invoice_no: str = ""
-    reason: str = ""
-    fix: str = ""
-    notes: str = ""
-
-
-@dataclass
-class FetchedOrder:
-    """A raw Magento order and the shop it belongs to."""
-
-    shop: str
-    raw: dict
-
-
-@dataclass
-class Normalized:
-    orders: list[Order] = field(default_factory=list)
-    fingerprints: dict[tuple[str, int], str] = field(default_factory=dict)
-    parked: list[Outcome] = field(default_factory=list)
-
-
-@dataclass
-class ExportReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        counted = Counter(o.result.value for o in self.outcomes)
-        return {r.value: counted.get(r.value, 0) for r in Result}
-
-    @property
-    def parked(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.result is Result.PARKED]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.result is Result.FAILED]
-
-
-def entity_key(shop: str, entity_id: int) -> str:
-    return f"{shop}:{entity_id}"
-
-
-def fingerprint(raw: dict) -> str:
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
-
-def normalize(fetched: list[FetchedOrder], tenant: Tenant, state: StateStore) -> Normalized:
-    """Translate raw orders; what cannot be translated is parked with its reason and fix.
-
-    Translation is free, so a parked translation is tried again on every run: fixing the
-    tenant's configuration (say, mapping a payment method) lets the order through.
-    """
-    out = Normalized()
-    held = {
-        p.entity_key
-        for p in state.parked(tenant.id, FLOW)
-        if (p.payload or {}).get("stage") == STAGE_TRANSLATE
-    }
-    for item in fetched:
-        shop = tenant.shop(item.shop)
-        entity_id = item.raw.get("entity_id")
-        ident = (
-            int(entity_id) if isinstance(entity_id, int | str) and str(entity_id).isdigit() else 0
-        )
-        key = entity_key(shop.code, ident)
-        print_ = fingerprint(item.raw)
-        try:
-            order = normalize_order(item.raw, tenant, shop)
-            # Everything that depends on the order alone is settled before any remote call:
-            # a payload that cannot be built parks here, never half-way through the submit.
-            check_payloads(order, tenant, shop)
-        except Exception as exc:  # noqa: BLE001 - one order's data, however broken, is that order's
-            problem = as_problem(exc, item.raw)
-            state.park(
-                tenant.id,
-                FLOW,
-                key,
-                reason=problem.reason,
-                fix_path=problem.fix,
-                payload={"stage": STAGE_TRANSLATE, "order": item.raw},
-                shop=shop.code,
-                source_fingerprint=print_,
-            )
-            out.parked.append(
-                Outcome(
-                    shop=shop.code,
-                    entity_id=ident,
-                    increment_id=str(item.raw.get("increment_id", "")),
-                    result=Result.PARKED,
-                    reason=problem.reason,
-                    fix=problem.fix,
-                )
-            )
-            continue
-        if key in held:
-            state.resolve_parked(tenant.id, FLOW, key)
-        out.orders.append(order)
-        out.fingerprints[(shop.code, order.magento_entity_id)] = print_
-    return out
+def ask_until_answered(call: Callable[[], T], lost: tuple[type[Exception], ...]) -> T:
+    """`call()`, asked again after an answer that was lost (`lost`), at most
+    UNKNOWN_OUTCOME_ATTEMPTS times in all; the last attempt's error is raised. Safe for calls
+    Specter recognises when repeated (duplicate control, invoice control, customer matching)."""
+    for _ in range(UNKNOWN_OUTCOME_ATTEMPTS - 1):
+        with suppress(*lost):
+            return call()
+    return call()
 
 
 class OrderExporter:
@@ -278,19 +171,9 @@ class OrderExporter:
         return self._outcome(order, Result.PARKED, reason, fix)
 
     def _export_one(self, order: Order, print_: str) -> Outcome:
-        tenant, shop = self.tenant, self.tenant.shop(order.shop)
-        wants_invoice = tenant.orders.document == "invoice"
+        tenant = self.tenant
         binding = self.state.order_binding(tenant.id, order.shop, order.magento_entity_id)
-        done = (
-            {BindingState.INVOICED}
-            if wants_invoice
-            else {
-                BindingState.CREATED,
-                BindingState.INVOICING,
-                BindingState.INVOICED,
-            }
-        )
-        if binding and binding.state in done:
+        if binding and binding.state in self._done_states():
             return self._outcome(
                 order,
                 Result.ALREADY_PRESENT,
@@ -298,44 +181,13 @@ class OrderExporter:
                 specter_invoice_no=binding.specter_invoice_no or "",
             )
         # Built before the binding is begun: nothing below can fail on the order's own data.
-        customer_payload = specter_customer(order, tenant, notes := Latin1Notes())
-        order_payload = specter_order(order, tenant, shop, "0", notes)
-        created_now = False
+        notes = Latin1Notes()
+        payloads = (
+            specter_customer(order, tenant, notes),
+            specter_order(order, tenant, tenant.shop(order.shop), "0", notes),
+        )
         try:
-            if binding is None or binding.state is BindingState.SUBMITTING:
-                binding = self.state.begin_order_submission(
-                    tenant.id,
-                    order.shop,
-                    order.magento_entity_id,
-                    increment_id=order.increment_id,
-                    external_order_no=external_order_no(order, tenant),
-                    day=order.day,
-                )
-                customer_id = binding.specter_customer_id or self._customer(customer_payload)
-                if customer_id != binding.specter_customer_id:
-                    self.state.record_customer(
-                        tenant.id, order.shop, order.magento_entity_id, customer_id
-                    )
-                # The binding keeps the number of the first attempt, which Specter may hold:
-                # only that number meets the duplicate control, even if the tenant's prefix
-                # changed since.
-                payload = order_payload.model_copy(
-                    update={"customerId": customer_id, "externalOrderNo": binding.external_order_no}
-                )
-                order_no, created_now = self._submit_order(payload, shop.webshop_id)
-                self.state.record_order_created(
-                    tenant.id, order.shop, order.magento_entity_id, order_no
-                )
-            else:
-                order_no = binding.specter_order_no or ""
-            invoice_no = ""
-            if wants_invoice:
-                self.state.begin_invoice(tenant.id, order.shop, order.magento_entity_id)
-                invoice_no, invoiced_now = self._submit_invoice(order_no)
-                created_now = created_now or invoiced_now
-                self.state.record_invoice_created(
-                    tenant.id, order.shop, order.magento_entity_id, invoice_no
-                )
+            order_no, invoice_no, created_now = self._send(order, binding, *payloads)
         except SpecterUnknownArticle as exc:
             return self._park(
                 order,
@@ -353,13 +205,7 @@ class OrderExporter:
             self.state.record_binding_error(
                 tenant.id, order.shop, order.magento_entity_id, str(exc)
             )
-            raise ExportHalted(
-                f"Specter answered {exc.action or 'a write'} for account {tenant.specter.sbm_id} "
-                f"with something that is not its protocol ({exc.message[:120]}): check "
-                f"specter.base_url in tenants/{tenant.id}.yaml and Specter's status; the outcome "
-                f"of order {order.increment_id} is unknown and the next run resolves it; "
-                "nothing was parked"
-            ) from None
+            raise ExportHalted(self._unreadable(exc, order)) from None
         except (SpecterTransientError, OutcomeUnknown) as exc:
             self.state.record_binding_error(
                 tenant.id, order.shop, order.magento_entity_id, str(exc)
@@ -383,6 +229,69 @@ class OrderExporter:
             notes=notes.summary(),
         )
 
+    def _done_states(self) -> set[BindingState]:
+        """The binding states in which there is nothing left to send for an order."""
+        if self.tenant.orders.document == "invoice":
+            return {BindingState.INVOICED}
+        return {BindingState.CREATED, BindingState.INVOICING, BindingState.INVOICED}
+
+    def _send(
+        self,
+        order: Order,
+        binding: OrderBinding | None,
+        customer_payload: SpecterCustomer,
+        order_payload: SpecterOrder,
+    ) -> tuple[str, str, bool]:
+        """(order no, invoice no, created by this run): the order, then its invoice when the
+        tenant wants one, each step recorded in the binding."""
+        tenant, shop = self.tenant, self.tenant.shop(order.shop)
+        created_now = False
+        if binding is None or binding.state is BindingState.SUBMITTING:
+            binding = self.state.begin_order_submission(
+                tenant.id,
+                order.shop,
+                order.magento_entity_id,
+                increment_id=order.increment_id,
+                external_order_no=external_order_no(order, tenant),
+                day=order.day,
+            )
+            customer_id = binding.specter_customer_id or self._customer(customer_payload)
+            if customer_id != binding.specter_customer_id:
+                self.state.record_customer(
+                    tenant.id, order.shop, order.magento_entity_id, customer_id
+                )
+            # The binding keeps the number of the first attempt, which Specter may hold:
+            # only that number meets the duplicate control, even if the tenant's prefix
+            # changed since.
+            payload = order_payload.model_copy(
+                update={"customerId": customer_id, "externalOrderNo": binding.external_order_no}
+            )
+            order_no, created_now = self._submit_order(payload, shop.webshop_id)
+            self.state.record_order_created(
+                tenant.id, order.shop, order.magento_entity_id, order_no
+            )
+        else:
+            order_no = binding.specter_order_no or ""
+        invoice_no = ""
+        if tenant.orders.document == "invoice":
+            self.state.begin_invoice(tenant.id, order.shop, order.magento_entity_id)
+            invoice_no, invoiced_now = self._submit_invoice(order_no)
+            created_now = created_now or invoiced_now
+            self.state.record_invoice_created(
+                tenant.id, order.shop, order.magento_entity_id, invoice_no
+            )
+        return order_no, invoice_no, created_now
+
+    def _unreadable(self, exc: SpecterUnreadable, order: Order) -> str:
+        tenant = self.tenant
+        return (
+            f"Specter answered {exc.action or 'a write'} for account {tenant.specter.sbm_id} "
+            f"with something that is not its protocol ({exc.message[:120]}): check "
+            f"specter.base_url in tenants/{tenant.id}.yaml and Specter's status; the outcome "
+            f"of order {order.increment_id} is unknown and the next run resolves it; "
+            "nothing was parked"
+        )
+
     def _rejected_key(self, exc: SpecterError) -> str:
         account = self.tenant.specter
         return (
@@ -404,40 +313,33 @@ class OrderExporter:
             known = self._customers.get(cache_key)
             if known:
                 return known
-            for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
-                try:
-                    customer_id = self.specter.submit_customer(payload)
-                    self._customers[cache_key] = customer_id
-                    return customer_id
-                except OutcomeUnknown:
-                    if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
-                        raise
-        raise AssertionError("unreachable")
+            customer_id = ask_until_answered(
+                lambda: self.specter.submit_customer(payload), (OutcomeUnknown,)
+            )
+            self._customers[cache_key] = customer_id
+            return customer_id
 
     def _submit_order(self, payload, webshop_id: str | None) -> tuple[str, bool]:
         """(order no, created by this call). A resubmission after a lost answer finds the order
         through the duplicate control."""
-        for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
+
+        def submit() -> tuple[str, bool]:
             try:
                 return self.specter.submit_order(payload, webshop_id=webshop_id), True
             except SpecterDuplicateOrder as dup:
                 if not dup.existing_order_no:
                     raise
                 return dup.existing_order_no, False
-            except (OutcomeUnknown, SpecterUnreadable):
-                if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+
+        return ask_until_answered(submit, (OutcomeUnknown, SpecterUnreadable))
 
     def _submit_invoice(self, order_no: str) -> tuple[str, bool]:
-        for attempt in range(UNKNOWN_OUTCOME_ATTEMPTS):
+        def submit() -> tuple[str, bool]:
             try:
                 return self.specter.submit_invoice(order_no), True
             except SpecterAlreadyInvoiced as dup:
                 if not dup.existing_invoice_no:
                     raise
                 return dup.existing_invoice_no, False
-            except (OutcomeUnknown, SpecterUnreadable):
-                if attempt == UNKNOWN_OUTCOME_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+
+        return ask_until_answered(submit, (OutcomeUnknown, SpecterUnreadable))

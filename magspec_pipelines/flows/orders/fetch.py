@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from magspec_pipelines.flows.orders.export import FetchedOrder
+from magspec_pipelines.flows.orders.outcomes import FetchedOrder
 from magspec_pipelines.flows.shared.installations import installations
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.search import SearchCriteria

@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from magspec_pipelines.flows.orders.export import (
-    ExportHalted,
-    FetchedOrder,
-    OrderExporter,
-    Result,
-    normalize,
-)
+from magspec_pipelines.flows.orders.export import ExportHalted, OrderExporter
+from magspec_pipelines.flows.orders.normalize import normalize
+from magspec_pipelines.flows.orders.outcomes import FetchedOrder, Result
 from magspec_pipelines.flows.shared.resources import specter_credentials
 from magspec_pipelines.http import RetryPolicy
 from magspec_pipelines.specter.client import SpecterClient

@@ -16,7 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from magspec_pipelines.flows.orders.export import FetchedOrder, OrderExporter, Result, normalize
+from magspec_pipelines.flows.orders.export import OrderExporter
+from magspec_pipelines.flows.orders.normalize import normalize
+from magspec_pipelines.flows.orders.outcomes import FetchedOrder, Result
 from magspec_pipelines_tests.flows.orders.chaos import (
     chaos_client,
     place_orders,

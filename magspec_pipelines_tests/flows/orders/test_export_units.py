@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from magspec_pipelines.flows.orders.export import (
+from magspec_pipelines.flows.orders.outcomes import (
     ExportReport,
     Outcome,
     Result,

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from magspec_pipelines.flows.orders.assets import SPECTER_DOCUMENTS
-from magspec_pipelines.flows.orders.export import fingerprint
+from magspec_pipelines.flows.orders.outcomes import fingerprint
 from magspec_pipelines.state import StateStore
 from magspec_sandbox.magento.order_extras import OrderExtras
 from magspec_sandbox.scenario import DEMO_SECRETS

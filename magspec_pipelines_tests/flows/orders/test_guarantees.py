@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from magspec_pipelines.flows.orders.assets import SPECTER_DOCUMENTS
-from magspec_pipelines.flows.orders.export import Result
+from magspec_pipelines.flows.orders.outcomes import Result
 from magspec_pipelines.flows.orders.triggers import OrderCursor, evaluate_new_orders
 from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.state import BindingState, StateStore

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from magspec_pipelines.domain import CustomerKind, LineKind
-from magspec_pipelines.flows.orders.export import Normalized, OrderExporter, Result
+from magspec_pipelines.flows.orders.export import OrderExporter
+from magspec_pipelines.flows.orders.outcomes import Normalized, Result
 from magspec_pipelines.mapping.orders import normalize_order, specter_customer, specter_order
 from magspec_pipelines.mapping.problems import MappingProblem
 from magspec_pipelines.mapping.text import Latin1Notes
