@@ -5,7 +5,6 @@ Every exchange is checked against Adobe's schema."""
 from __future__ import annotations
 
 import threading
-import time
 from decimal import Decimal
 
 import httpx
@@ -16,6 +15,9 @@ from magspec_pipelines.magento.models import BulkItem, BulkSubmission, SourceIte
 from magspec_pipelines.magento.rest import NO_STORE_CODE, Limits
 from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines_tests.magento.schema_hooks import checked_client, json_body
+
+# How long a request waits for another to be in flight beside it; only a failing test waits it out.
+SIDE_BY_SIDE_WAIT = 5.0
 
 
 def product_answer(request: httpx.Request) -> httpx.Response:
@@ -137,16 +139,22 @@ def test_product_reads_of_many_pages_run_side_by_side_and_miss_nothing() -> None
     """Past the first page the key range is read in slices at once; every product comes back
     once, in entity id order, and the slices never overlap."""
     ids = [*range(1, 40), *range(100, 161)]  # a gap, as deleted products leave
-    lock = threading.Lock()
-    in_flight = {"now": 0, "max": 0}
+    changed = threading.Condition()
+    in_flight = {"now": 0, "max": 0, "held": 0}
 
     def handler(request: httpx.Request) -> httpx.Response:
         params = dict(request.url.params)
-        with lock:
+        keyed = "gt" in params.values()  # a page past the first, read in a slice
+        with changed:
             in_flight["now"] += 1
             in_flight["max"] = max(in_flight["max"], in_flight["now"])
+            changed.notify_all()
+            if keyed and not in_flight["held"]:
+                # Hold the first slice's page until a second request is in flight: side by side
+                # is then seen without depending on timing (a serial read fails after the wait).
+                in_flight["held"] = 1
+                changed.wait_for(lambda: in_flight["max"] > 1, timeout=SIDE_BY_SIDE_WAIT)
         try:
-            time.sleep(0.02)
             rows = list(ids)
             for group in range(3):
                 field = params.get(f"searchCriteria[filter_groups][{group}][filters][0][field]")
@@ -163,7 +171,7 @@ def test_product_reads_of_many_pages_run_side_by_side_and_miss_nothing() -> None
             items = [{"id": i, "sku": f"S{i}"} for i in rows[:size]]
             return httpx.Response(200, json={"items": items, "total_count": len(rows)})
         finally:
-            with lock:
+            with changed:
                 in_flight["now"] -= 1
 
     client, _ = checked_client(handler)
