@@ -1,12 +1,13 @@
 """Stored fingerprints never change value: a changed digest would make every article, price and
 order look changed after an upgrade. The digests below were taken from the code before
 domain/fingerprints.py existed (mapping.articles.digest, mapping.prices.fingerprint,
-mapping.status.delivery_key, flows/order_status/stage._digest)."""
+mapping.status.delivery_key, flows/order_status/stage._digest, flows/orders/outcomes.fingerprint)."""
 
 from datetime import date
 from decimal import Decimal
 
 from magspec_pipelines.domain.fingerprints import canonical_digest, canonical_json, short_digest
+from magspec_pipelines.flows.orders.outcomes import fingerprint as order_fingerprint
 from magspec_pipelines.mapping.articles import digest
 from magspec_pipelines.mapping.prices import fingerprint
 from magspec_pipelines.mapping.status import delivery_key
@@ -26,6 +27,7 @@ def test_canonical_digests_are_pinned() -> None:
     assert digest(WRITTEN) == fingerprint(WRITTEN) == "f677c067f25499efb0526e83328fb12a"
     # The orders' source fingerprint: json's default separators.
     assert canonical_digest(WRITTEN, compact=False) == "8631e05b7031bd6932902a0a0931f30e"
+    assert order_fingerprint(WRITTEN) == "8631e05b7031bd6932902a0a0931f30e"
 
 
 def test_short_digests_are_pinned() -> None:

@@ -3,13 +3,12 @@ orders, each order's outcome, and the keys it is known by in the state store. Da
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from magspec_pipelines.domain import Order
+from magspec_pipelines.domain.fingerprints import canonical_digest
 
 FLOW = "orders"
 # Where an order was parked decides when it is tried again (see `normalize` and `OrderExporter`).
@@ -74,4 +73,4 @@ def entity_key(shop: str, entity_id: int) -> str:
 
 
 def fingerprint(raw: dict) -> str:
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return canonical_digest(raw, compact=False)
