@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from magspec_pipelines.flows.products_to_magento import engine as to_magento
 from magspec_pipelines.flows.products_to_magento.assets import MAGENTO_PRODUCTS, product_plan
 from magspec_pipelines.flows.shared.installations import installations
 from magspec_pipelines.flows.shared.resources import MagspecResource
+from magspec_pipelines.magento.search import SearchCriteria
 
 
 def structure_check(partitions) -> dg.AssetChecksDefinition:
@@ -26,8 +26,7 @@ def structure_check(partitions) -> dg.AssetChecksDefinition:
         for inst in installations(tenant) if plan.groups else []:
             client = magspec.magento(tenant, inst.shops[0])
             products = {
-                str(p["sku"]): p
-                for p in client.iter_products(to_magento.SearchCriteria(), page_size=300)
+                str(p["sku"]): p for p in client.iter_products(SearchCriteria(), page_size=300)
             }
             ids = {sku: int(p["id"]) for sku, p in products.items()}
             for group in plan.groups:

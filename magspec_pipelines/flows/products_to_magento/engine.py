@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from magspec_pipelines.domain.batches import chunks
 from magspec_pipelines.domain.catalog import CatalogPlan, ParkedArticle
+from magspec_pipelines.flows.products_to_magento.catalog import InstallationCatalog, write_units
 from magspec_pipelines.flows.products_to_magento.store_views import (
     StoreViewNames,
     Translations,
@@ -27,30 +26,23 @@ from magspec_pipelines.flows.shared.product_report import (
     SyncReport,
     UnitOutcome,
 )
-from magspec_pipelines.flows.shared.shop_engine import BULK_POLL_SECONDS, BULK_TIMEOUT_SECONDS
-from magspec_pipelines.http import map_bounded
 from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
-from magspec_pipelines.magento.models import Variant
-from magspec_pipelines.magento.search import SearchCriteria
 from magspec_pipelines.mapping.article_grouping import group_articles
 from magspec_pipelines.mapping.articles import (
     ProductUnit,
     article_from_json,
     product_drift,
-    product_payload,
     unit_for_group,
     unit_for_simple,
 )
 from magspec_pipelines.state import StateStore
-from magspec_pipelines.state.catalog import CatalogState
+from magspec_pipelines.state.catalog import CatalogState, SyncProgress
 from magspec_pipelines.tenancy import Shop, Tenant
 
 FLOW = "products_to_magento"
 ENTITY = "product_unit"
-# Magento's page size limit while input limits are on.
-READ_PAGE = 300
 
 
 def build_plan(
@@ -70,41 +62,6 @@ def build_plan(
     return group_articles(
         articles, tenant.catalog.grouping, tenant_file=tenant_file, mapping_rows=mapping_rows
     )
-
-
-@dataclass
-class _Context:
-    client: MagentoClient
-    installation: Installation
-    website_ids: dict[str, int]
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
-    # A full run reads the whole catalog once (a few pages) instead of searching per chunk.
-    everything: dict[str, dict[str, Any]] | None = None
-
-    def products(self, skus: list[str]) -> dict[str, dict[str, Any]]:
-        if self.everything is not None:
-            return {s: self.everything[s] for s in skus if s in self.everything}
-        return self.client.products_by_sku(skus, scope="all")
-
-    def read_all(self) -> None:
-        found = self.client.iter_products(SearchCriteria(), page_size=READ_PAGE, scope="all")
-        self.everything = {str(p.get("sku")): p for p in found}
-
-    def read_present(self, skus: list[str]) -> None:
-        """Many SKUs to compare: which exist, from the whole catalog read with the SKU only;
-        then only those are read in full (none, when a first push creates them all)."""
-        listed = self.client.iter_products(
-            SearchCriteria(), page_size=READ_PAGE, scope="all", fields=("sku",)
-        )
-        present = {str(p.get("sku")) for p in listed}
-        wanted = [s for s in skus if s in present]
-        self.everything = self.products(wanted) if wanted else {}
-
-    def label_map(self, code: str) -> dict[str, str]:
-        if code not in self.labels:
-            rows = self.client.attribute_options(code)
-            self.labels[code] = {str(r.get("value")): str(r.get("label")) for r in rows}
-        return self.labels[code]
 
 
 class ProductsToMagento:
@@ -181,48 +138,16 @@ class ProductsToMagento:
     ) -> None:
         client = self.make_client(inst.shops[0])
         report.clients.append(client)
-        sites = {str(w.get("code")): int(w["id"]) for w in client.websites()}
-        website_ids: dict[str, int] = {}
-        for shop in inst.shops:
-            if shop.website in sites:
-                website_ids[shop.code] = sites[shop.website]
-            else:
-                report.shop(shop.code).error = (
-                    f"Magento has no website {shop.website!r}; fix: {self.tenant_file}: "
-                    f"shops.{shop.code}.website"
-                )
-        ctx = _Context(client, inst, website_ids)
+        ctx = InstallationCatalog(client, inst, self._website_ids(client, inst, report))
         include_tax = inst.shops[0].prices_include_tax
         units = sorted(
             [unit_for_group(g, include_tax) for g in plan.groups]
             + [unit_for_simple(a, include_tax) for a in plan.simples],
             key=lambda u: u.key,
         )
-        sites_wanted = sorted(set(website_ids.values()))
+        sites_wanted = sorted(set(ctx.website_ids.values()))
         prints = {u.key: u.fingerprint(sites_wanted) for u in units}
-        stored = self.state.fingerprints(self.tenant.id, ENTITY, inst.target)
-        progress = None
-        if full:
-            flow = f"{FLOW}:{inst.target}"
-            progress = self.catalog.open_sync(self.tenant.id, flow, dry_run)
-            if progress is None:
-                progress = self.catalog.begin_sync(
-                    self.tenant.id, flow, dry_run=dry_run, total=len(units)
-                )
-            else:
-                report.resumed_from = progress.cursor
-                report.previously_done = progress.done
-                for name, n in progress.counts.items():
-                    report.counts[name] += n
-                self.catalog.record_progress(progress, resumed=True)
-            todo = [u for u in units if u.key > progress.cursor]
-            report.total_units += len(units)
-        else:
-            todo = [u for u in units if stored.get(u.key) != prints[u.key]]
-            report.total_units += len(units)
-            report.counts["unchanged"] += len(units) - len(todo)
-            for shop in inst.shops:
-                report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
+        progress, todo = self._todo(inst, units, prints, report, full, dry_run)
         if todo and full:
             ctx.read_all()
         elif sum(len(u.skus) for u in todo) > SKU_LOOKUP_LIMIT:
@@ -233,7 +158,6 @@ class ProductsToMagento:
         for part in chunks(todo, chunk_size):
             outcomes = self._sync_chunk(ctx, part, sites_wanted, dry_run)
             failed_at = next((i for i, o in enumerate(outcomes) if o.result == "failed"), None)
-            finished = part if failed_at is None else part[:failed_at]
             written = {}
             for unit, outcome in zip(part, outcomes, strict=True):
                 report.add(outcome, [s.code for s in inst.shops])
@@ -241,16 +165,8 @@ class ProductsToMagento:
                     written[unit.key] = prints[unit.key]
             if not dry_run:
                 self.state.set_fingerprints(self.tenant.id, ENTITY, inst.target, written)
-            if progress is not None and finished:
-                # The cursor never passes a failed unit: the resumed run starts with it.
-                progress.done += len(finished)
-                progress.cursor = finished[-1].key
-                done_outcomes = outcomes[: len(finished)]
-                progress.counts = dict(
-                    Counter(o.result for o in done_outcomes) + _counter(progress)
-                )
-                self.catalog.record_progress(progress)
-                report.progress = (progress.done, progress.total)
+            if progress is not None:
+                self._advance(progress, part, outcomes, failed_at, report)
             if on_chunk is not None:
                 on_chunk(report)
             if failed_at is not None and progress is not None:
@@ -262,8 +178,83 @@ class ProductsToMagento:
             report.progress = (progress.done, progress.total)
         self._sync_names(ctx, units, report, full, dry_run)
 
+    def _website_ids(
+        self, client: MagentoClient, inst: Installation, report: SyncReport
+    ) -> dict[str, int]:
+        """Shop code → Magento website id; a shop whose website Magento lacks is that shop's
+        error (and gets no names)."""
+        sites = {str(w.get("code")): int(w["id"]) for w in client.websites()}
+        website_ids: dict[str, int] = {}
+        for shop in inst.shops:
+            if shop.website in sites:
+                website_ids[shop.code] = sites[shop.website]
+            else:
+                report.shop(shop.code).error = (
+                    f"Magento has no website {shop.website!r}; fix: {self.tenant_file}: "
+                    f"shops.{shop.code}.website"
+                )
+        return website_ids
+
+    def _todo(
+        self,
+        inst: Installation,
+        units: list[ProductUnit],
+        prints: dict[str, str],
+        report: SyncReport,
+        full: bool,
+        dry_run: bool,
+    ) -> tuple[SyncProgress | None, list[ProductUnit]]:
+        """The units to compare: a full run's after its cursor (resuming an interrupted run),
+        a delta run's whose fingerprint changed (the rest count as unchanged)."""
+        stored = self.state.fingerprints(self.tenant.id, ENTITY, inst.target)
+        report.total_units += len(units)
+        if not full:
+            todo = [u for u in units if stored.get(u.key) != prints[u.key]]
+            report.counts["unchanged"] += len(units) - len(todo)
+            for shop in inst.shops:
+                report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
+            return None, todo
+        flow = f"{FLOW}:{inst.target}"
+        progress = self.catalog.open_sync(self.tenant.id, flow, dry_run)
+        if progress is None:
+            progress = self.catalog.begin_sync(
+                self.tenant.id, flow, dry_run=dry_run, total=len(units)
+            )
+        else:
+            report.resumed_from = progress.cursor
+            report.previously_done = progress.done
+            for name, n in progress.counts.items():
+                report.counts[name] += n
+            self.catalog.record_progress(progress, resumed=True)
+        return progress, [u for u in units if u.key > progress.cursor]
+
+    def _advance(
+        self,
+        progress: SyncProgress,
+        part: list[ProductUnit],
+        outcomes: list[UnitOutcome],
+        failed_at: int | None,
+        report: SyncReport,
+    ) -> None:
+        """Record a chunk's units up to the first failed one; the cursor never passes a failed
+        unit, so the resumed run starts with it."""
+        finished = part if failed_at is None else part[:failed_at]
+        if not finished:
+            return
+        progress.done += len(finished)
+        progress.cursor = finished[-1].key
+        done_outcomes = outcomes[: len(finished)]
+        progress.counts = dict(Counter(o.result for o in done_outcomes) + _counter(progress))
+        self.catalog.record_progress(progress)
+        report.progress = (progress.done, progress.total)
+
     def _sync_names(
-        self, ctx: _Context, units: list[ProductUnit], report: SyncReport, full: bool, dry_run: bool
+        self,
+        ctx: InstallationCatalog,
+        units: list[ProductUnit],
+        report: SyncReport,
+        full: bool,
+        dry_run: bool,
     ) -> None:
         shops = [s for s in ctx.installation.shops if s.code in ctx.website_ids]
         global_names = {p.sku: p.name for u in units for p in u.products}
@@ -287,7 +278,7 @@ class ProductsToMagento:
         )
 
     def _sync_chunk(
-        self, ctx: _Context, units: list[ProductUnit], sites: list[int], dry_run: bool
+        self, ctx: InstallationCatalog, units: list[ProductUnit], sites: list[int], dry_run: bool
     ) -> list[UnitOutcome]:
         actual = ctx.products([sku for u in units for sku in u.skus])
         child_ids = {sku: int(p["id"]) for sku, p in actual.items() if p.get("id") is not None}
@@ -314,104 +305,13 @@ class ProductsToMagento:
         if dry_run:
             return outcomes
         writing = [u for u, o in zip(units, outcomes, strict=True) if o.result != "unchanged"]
-        refused = self._write(ctx, writing, actual, sites)
+        refused = write_units(ctx, writing, actual, sites, self.tenant.catalog.attribute_set_id)
         return [
             UnitOutcome(o.key, "failed", unit.skus, reason=refused[unit.key])
             if unit.key in refused
             else o
             for unit, o in zip(units, outcomes, strict=True)
         ]
-
-    def _write(
-        self,
-        ctx: _Context,
-        units: list[ProductUnit],
-        actual: dict[str, Any],
-        sites: list[int],
-    ) -> dict[str, str]:
-        """Write `units` together and return `{unit key: reason}` for those Magento refused.
-
-        Simple products go out as one batch (async bulk above the client's threshold, else a
-        few at a time); configurables one unit per call chain, `concurrency` at once.
-        """
-        set_id = self.tenant.catalog.attribute_set_id
-        client = ctx.client
-
-        def payload(wanted) -> dict[str, Any]:
-            return product_payload(
-                wanted,
-                create=wanted.sku not in actual,
-                attribute_set_id=set_id,
-                website_ids=sites,
-            )
-
-        refused: dict[str, str] = {}
-        simples = {u.products[0].sku: u for u in units if u.group is None}
-        if simples:
-            for sku, reason in _save_simple(
-                client, [payload(u.products[0]) for u in simples.values()]
-            ).items():
-                if sku in simples:
-                    refused[simples[sku].key] = reason
-
-        def configurable(unit: ProductUnit) -> str | None:
-            parent, *children = unit.products
-            variants = [Variant(product=payload(c), options=dict(c.options)) for c in children]
-            try:
-                client.save_configurable(payload(parent), variants)
-            except MagentoError as exc:
-                return f"{type(exc).__name__}: {exc}"
-            return None
-
-        groups = [u for u in units if u.group is not None]
-        for unit, reason in zip(
-            groups, map_bounded(configurable, groups, client.limits.concurrency), strict=True
-        ):
-            if reason is not None:
-                refused[unit.key] = reason
-
-        # Products that existed before may lack one of the shops' websites.
-        missing_sites = [
-            (unit.key, wanted.sku, site)
-            for unit in units
-            if unit.key not in refused
-            for wanted in unit.products
-            if wanted.sku in actual
-            for site in sites
-            if site not in _website_ids(actual[wanted.sku])
-        ]
-
-        def assign(job: tuple[str, str, int]) -> tuple[str, str | None]:
-            key, sku, site = job
-            try:
-                client.assign_website(sku, site)
-            except MagentoError as exc:
-                return key, f"{type(exc).__name__}: {exc}"
-            return key, None
-
-        for key, reason in map_bounded(assign, missing_sites, client.limits.concurrency):
-            if reason is not None:
-                refused.setdefault(key, reason)
-        return refused
-
-
-def _website_ids(product: dict[str, Any]) -> set[int]:
-    return {int(w) for w in (product.get("extension_attributes") or {}).get("website_ids") or []}
-
-
-def _save_simple(client: MagentoClient, payloads: list[dict[str, Any]]) -> dict[str, str]:
-    """`{sku: reason}` of the products Magento refused, waiting for async bulk where used."""
-    try:
-        result = client.save_products(payloads)
-        refused = {str(row.sku): row.message_rendered for row in result.failed}
-        for submission in result.bulk:
-            status = client.wait_for_bulk(
-                submission.bulk_uuid, timeout=BULK_TIMEOUT_SECONDS, interval=BULK_POLL_SECONDS
-            )
-            refused.update(status.failures(submission))
-    except MagentoError as exc:
-        return {str(p["sku"]): f"{type(exc).__name__}: {exc}" for p in payloads}
-    return refused
 
 
 def _counter(progress) -> Counter:
