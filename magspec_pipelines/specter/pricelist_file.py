@@ -14,24 +14,23 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal, InvalidOperation
-
-import numpy as np
-import pandas as pd
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from magspec_pipelines.domain.pricing import PriceListPrice
 from magspec_pipelines.specter import assumed
 from magspec_pipelines.specter.errors import PriceListFileError
 from magspec_pipelines.specter.parsing import parse_number
 
+if TYPE_CHECKING:
+    import numpy as np
+
 _UTF8_BOM = b"\xef\xbb\xbf"
 _REQUIRED = ("price_list_id", "article_no", "price_excl_vat")
 # What the fast path leaves to the loop: quotes, NUL, and the line breaks str.splitlines knows
 # beyond \r and \n.
+_PLAIN = re.compile("[0-9]+(?:[.,][0-9]+)?")
 _LOOP_ONLY = re.compile('["\\x00\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029]')
-_GROUPING = str.maketrans("", "", " \u00a0\u202f")  # as specter.parsing.parse_number
-# A finite Decimal is written with digits, sign, point, exponent and underscores only.
-_NOT_FINITE = re.compile("[^0-9eE+\\-._]")
 
 
 def parse_price_list_export(data: bytes) -> list[PriceListPrice]:
@@ -48,6 +47,10 @@ def _text(data: bytes) -> str:
 
 def parse_rows_frame(data: bytes) -> list[PriceListPrice]:
     """The export through pandas; anything the columns show wrong goes to `parse_rows_loop`."""
+    # Imported here: loading the code location should not pay for pandas (about 0.4 s).
+    import numpy as np
+    import pandas as pd
+
     text = _text(data)
     if _LOOP_ONLY.search(text):
         return parse_rows_loop(data)
@@ -63,57 +66,53 @@ def parse_rows_frame(data: bytes) -> list[PriceListPrice]:
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return parse_rows_loop(data)
-    cells = frame.apply(lambda column: column.str.strip())
+    cells = np.vectorize(str.strip, otypes=[object])(frame.to_numpy(dtype=object))
     cells = cells[(cells != "").any(axis=1)]
-    if cells.empty:
+    if not len(cells):
         return parse_rows_loop(data)
     try:
-        columns = _columns(cells.iloc[0].tolist(), 1)
+        columns = _columns(cells[0].tolist(), 1)
     except PriceListFileError:
         return parse_rows_loop(data)
-    body = cells.iloc[1:]
+    body = cells[1:]
 
-    def cell(field: str) -> pd.Series:
+    def cell(field: str) -> list[str]:
         index = columns.get(field)
-        return body[index] if index is not None else pd.Series("", index=body.index)
+        return body[:, index].tolist() if index is not None else [""] * len(body)
 
-    if any((cell(f) == "").any() for f in _REQUIRED):
+    if any("" in cell(f) for f in _REQUIRED):
         return parse_rows_loop(data)
-    quantity_text = cell("from_quantity")
-    quantities = _numbers(quantity_text.where(quantity_text != "", "1"))
+    quantities = _numbers([q or "1" for q in cell("from_quantity")])
     prices = _numbers(cell("price_excl_vat"))
     if quantities is None or prices is None or (quantities <= 0).any() or (prices < 0).any():
         return parse_rows_loop(data)
-    list_ids, articles = cell("price_list_id").tolist(), cell("article_no").tolist()
+    list_ids, articles = cell("price_list_id"), cell("article_no")
     tiers = pd.DataFrame({"list": list_ids, "article": articles, "quantity": quantities})
     if tiers.duplicated().any():
         return parse_rows_loop(data)
-    currencies = [c or None for c in cell("currency").tolist()]
+    currencies = [c or None for c in cell("currency")]
     return [
         PriceListPrice(*row)
         for row in zip(list_ids, articles, quantities, prices, currencies, strict=True)
     ]
 
 
-def _numbers(texts: pd.Series) -> np.ndarray | None:
+def _numbers(texts: list[str]) -> np.ndarray | None:
     """`parse_number` of each cell (each distinct text once), or None when one is no number."""
-    cleaned = texts.str.translate(_GROUPING)
-    comma = cleaned.str.contains(",", regex=False)
-    point = cleaned.str.contains(".", regex=False)
-    if (comma & (point | (cleaned.str.count(",") > 1))).any():
-        return None
-    cleaned = cleaned.str.replace(",", ".", regex=False)
-    if cleaned.str.contains(_NOT_FINITE).any():
-        return None
+    import numpy as np
+
     known: dict[str, Decimal] = {}
-    out = np.empty(len(cleaned), dtype=object)
+    out = np.empty(len(texts), dtype=object)
     try:
-        for i, raw in enumerate(cleaned.tolist()):
+        for i, raw in enumerate(texts):
             number = known.get(raw)
             if number is None:
-                number = known[raw] = Decimal(raw)
+                # Plain digits with one decimal comma or point: what parse_number returns.
+                plain = _PLAIN.fullmatch(raw)
+                number = Decimal(raw.replace(",", ".")) if plain else parse_number(raw)
+                known[raw] = number
             out[i] = number
-    except InvalidOperation:
+    except ValueError:
         return None
     return out
 

@@ -23,6 +23,8 @@ from magspec_pipelines.flows.shared.compare import (
     value_decisions,
 )
 from magspec_pipelines.magento.models import TierPrice
+from magspec_pipelines.specter.errors import PriceListFileError
+from magspec_pipelines.specter.pricelist_file import parse_rows_frame, parse_rows_loop
 
 SEEDS = range(40)
 PRICES = [Decimal("9.99"), Decimal("9.990"), Decimal("10"), Decimal("10.00"), Decimal("10.01")]
@@ -150,3 +152,62 @@ def test_tier_plans_with_nothing_on_either_side() -> None:
     assert plan_tier_skus_frame([], {}, [], ["wholesale"], {1}) == {}
     empty = plan_tier_skus_frame(["A"], {}, [], ["wholesale"], {1})
     assert empty == plan_tier_skus(["A"], {}, [], ["wholesale"], {1})
+
+
+# -- the price-list export file: pandas and the line-by-line loop -----------------------------
+HEADERS = [
+    "Prislista;Artikelnr;Benämning;Från antal;Pris exkl moms;Valuta",
+    "Artikelnr;Pris exkl moms;Prislista",
+    " Valuta ;PRISLISTA;artikelnr;Pris exkl moms;Från antal",
+    "Prislista;Artikel;Pris",  # lacks columns
+]
+CELLS = {
+    "Prislista": ["1", "2", " 2 ", ""],
+    "Artikelnr": ["A", "B", "C-1", " Å ", "", '"A;1"'],
+    "Benämning": ["Väska", "", "x\x85y"],
+    "Från antal": ["1", "10", "10,0", "", "0", "2,5", "1.0"],
+    "Pris exkl moms": ["41,60", "1 234,50", "9.99", "12,5,0", "tolv", "-1", "0", "NaN", "1e2"],
+    "Valuta": ["SEK", "", "EUR"],
+}
+
+
+_TITLES = {t.casefold(): t for t in [*CELLS, "Artikel", "Pris"]}
+CELLS.update({"Artikel": ["A"], "Pris": ["1"]})
+
+
+def export_file(rnd: random.Random) -> bytes:
+    header = rnd.choice(HEADERS[:3]) if rnd.random() < 0.95 else HEADERS[3]
+    titles = [_TITLES[t.strip().casefold()] for t in header.split(";")]
+    lines = [header]
+    for n in range(rnd.randint(0, 12)):
+        roll = rnd.random()
+        if roll < 0.05:
+            lines.append(rnd.choice(["", "   ", ";;;"]))
+            continue
+        anything = rnd.random() < 0.04  # now and then a row with any cell, good or bad
+        cells = [rnd.choice(CELLS[t] if anything else CELLS[t][:2]) for t in titles]
+        if not anything and "Artikelnr" in titles:  # mostly one row per article and tier
+            cells[titles.index("Artikelnr")] += f"-{n // 2}"
+        if roll > 0.95:
+            cells = cells[: rnd.randint(1, len(cells))] + ["extra"] * rnd.randint(0, 2)
+        lines.append(";".join(cells))
+    if rnd.random() < 0.1 and len(lines) > 1:  # the same tier again
+        lines.append(rnd.choice(lines[1:]))
+    ending = rnd.choice(["\r\n", "\n"])
+    text = ending.join(lines) + rnd.choice(["", ending])
+    if rnd.random() < 0.1:
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode("latin-1", "replace")
+
+
+def parsed(parse, data: bytes) -> object:
+    try:
+        return parse(data)
+    except PriceListFileError as exc:
+        return ("error", str(exc), exc.line)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_price_list_file_through_pandas_is_the_loop(seed: int) -> None:
+    data = export_file(random.Random(seed))
+    assert parsed(parse_rows_frame, data) == parsed(parse_rows_loop, data)

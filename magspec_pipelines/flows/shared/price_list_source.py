@@ -9,7 +9,6 @@ from pathlib import Path
 
 from magspec_pipelines.domain.pricing import PriceListPrice
 from magspec_pipelines.flows.shared.pricing_assumed import PRICE_LIST_FILE_SUFFIXES
-from magspec_pipelines.mapping.prices import from_specter
 from magspec_pipelines.specter.client import SpecterClient
 from magspec_pipelines.specter.errors import PriceListFileError, SpecterUnsupported
 from magspec_pipelines.specter.pricelist_file import parse_price_list_export
@@ -66,7 +65,7 @@ def read_price_lists(
                 config_path,
             )
             continue
-        out.rows[list_id] = [from_specter(r) for r in specter.price_list_prices(list_id)]
+        out.rows[list_id] = list(specter.price_list_prices(list_id))
         out.currency[list_id] = known[list_id].currency
     return out
 
@@ -105,7 +104,7 @@ def _from_folder(
             continue
         by_list: dict[str, list[PriceListPrice]] = {}
         for row in rows:
-            by_list.setdefault(row.price_list_id, []).append(from_specter(row))
+            by_list.setdefault(row.price_list_id, []).append(row)
         # The newer file of the same list wins (files are read oldest first).
         for list_id, list_rows in by_list.items():
             out.rows[list_id] = list_rows
