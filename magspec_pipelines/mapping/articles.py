@@ -231,7 +231,7 @@ def article_number(
 def article_number_collisions(numbers: Mapping[str, str], tenant_file: str) -> list[ParkedArticle]:
     """Every SKU whose article number (SKU → number in `numbers`) is also another SKU's, parked
     with the others named: neither wins silently. Numbers are compared case-insensitively, as
-    Specter does (flows/shared/products_assumed.py)."""
+    Specter does (an assumption, README: products)."""
     by_number: dict[str, list[str]] = {}
     for sku, number in sorted(numbers.items()):
         by_number.setdefault(article_no_key(number), []).append(sku)
@@ -257,7 +257,7 @@ def article_number_collisions(numbers: Mapping[str, str], tenant_file: str) -> l
 
 
 def article_no_key(article_no: str) -> str:
-    """What Specter tells article numbers apart by (flows/shared/products_assumed.py)."""
+    """What Specter tells article numbers apart by (an assumption, README: products)."""
     return article_no.casefold()
 
 
