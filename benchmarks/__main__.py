@@ -2,6 +2,7 @@
 
 ./dev bench                      # the full run (20,000 SKUs, 5,000 orders, 25 ms latency)
 ./dev bench --skus 2000 --orders 500 --cases 1,2,3
+./dev bench --cases 7            # the compares, loops vs pandas (no sandbox; 100,000 rows a side)
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from benchmarks import report
 from benchmarks.cases_sync import catalog_cases, magspec_for, order_case, scratch_dir
 from benchmarks.world import CATALOG_INSTANCE, ORDERS_INSTANCE, BenchSpec, Sandboxes
 
-ALL_CASES = ("1", "2", "3", "4", "5", "6")
+ALL_CASES = ("1", "2", "3", "4", "5", "6", "7")
+SANDBOX_CASES = {"1", "2", "3", "4", "6"}
 OUT = Path(__file__).parent / "results"
 MEMORY_TARGET_BYTES = 1 << 30
 
@@ -35,6 +37,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--memory-skus", type=int, default=100_000, help="case 5: catalog sync size")
     p.add_argument("--e2e-orders", type=int, default=50, help="case 6: orders placed")
     p.add_argument("--e2e-spacing", type=float, default=2.0, help="case 6: seconds between")
+    p.add_argument("--compare-rows", type=int, default=100_000, help="case 7: rows a side")
     p.add_argument("--out", type=Path, default=OUT, help="where results.json/.md go")
     return p.parse_args(argv)
 
@@ -55,20 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     cases: list[dict[str, Any]] = []
     started = time.perf_counter()
-    with Sandboxes(spec) as sandboxes:
-        _say(f"sandboxes up in {sandboxes.startup_seconds:.1f} s: {sandboxes.world}")
-        if chosen & {"1", "2"}:
-            cases += [
-                c for c in catalog_cases(sandboxes, spec, scratch_dir()) if c["case"][0] in chosen
-            ]
-        if "3" in chosen:
-            cases.append(order_case(sandboxes, spec, scratch_dir()))
-        if "4" in chosen:
-            cases.append(read_case(sandboxes))
-        if "6" in chosen:
-            cases.append(end_to_end(sandboxes, spec, args))
+    if chosen & SANDBOX_CASES:
+        cases += sandbox_cases(spec, chosen, args)
     if "5" in chosen:
         cases.append(scale_case(args))
+    if "7" in chosen:
+        cases.append(compare_case(args))
     cost = {
         "latency_ms": spec.latency_ms,
         "item_ms": spec.item_ms,
@@ -81,6 +76,33 @@ def main(argv: list[str] | None = None) -> int:
     print(report.markdown(results))
     _say(f"written: {json_path} and {md_path} ({results['seconds']:.0f} s)")
     return 0
+
+
+def sandbox_cases(
+    spec: BenchSpec, chosen: set[str], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """Cases 1-4 and 6, against the sandboxes (started once for all of them)."""
+    cases: list[dict[str, Any]] = []
+    with Sandboxes(spec) as sandboxes:
+        _say(f"sandboxes up in {sandboxes.startup_seconds:.1f} s: {sandboxes.world}")
+        if chosen & {"1", "2"}:
+            cases += [
+                c for c in catalog_cases(sandboxes, spec, scratch_dir()) if c["case"][0] in chosen
+            ]
+        if "3" in chosen:
+            cases.append(order_case(sandboxes, spec, scratch_dir()))
+        if "4" in chosen:
+            cases.append(read_case(sandboxes))
+        if "6" in chosen:
+            cases.append(end_to_end(sandboxes, spec, args))
+    return cases
+
+
+def compare_case(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks.cases_compare import run_compare_case
+
+    _say(f"case 7: the compares, loops vs pandas, {args.compare_rows:,} rows a side")
+    return run_compare_case(args.compare_rows)
 
 
 def read_case(sandboxes: Sandboxes) -> dict[str, Any]:
