@@ -226,6 +226,10 @@ def test_bad_orders_name_the_reason_and_the_fix(acme, change, reason, fix):
     assert fix in problem.value.fix
 
 
+# How long an order submit waits for a second one to be in flight.
+ORDER_OVERLAP_WAIT = 5.0
+
+
 class CountingSpecter:
     """Stands for Specter: counts customer submits, numbers orders, and records how many
     submits were in flight at once."""
@@ -236,6 +240,7 @@ class CountingSpecter:
         self.in_flight = 0
         self.most_in_flight = 0
         self._lock = threading.Lock()
+        self._overlap = threading.Condition(self._lock)
 
     def submit_customer(self, payload) -> str:
         time.sleep(0.02)  # long enough for orders of the same customer to overlap
@@ -244,10 +249,13 @@ class CountingSpecter:
             return f"C{len(self.customers)}"
 
     def submit_order(self, payload, webshop_id=None) -> str:
-        with self._lock:
+        with self._overlap:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        time.sleep(0.05)
+            self._overlap.notify_all()
+            # Held until a second order is in flight (however slow the machine): an exporter
+            # that sends side by side gets there at once, one that sends in turn times out.
+            self._overlap.wait_for(lambda: self.most_in_flight > 1, timeout=ORDER_OVERLAP_WAIT)
         with self._lock:
             self.in_flight -= 1
             self.orders.append(payload.externalOrderNo)
