@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from magspec_pipelines.flows.shared.metadata import table
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.flows.shared.shop_report import SyncReport
 from magspec_pipelines.tenancy import Tenant
@@ -22,7 +23,7 @@ def config_path(magspec: MagspecResource, tenant: Tenant) -> Callable[[str], str
 
 
 def finish(context: dg.AssetExecutionContext, report: SyncReport, extra: dict) -> dg.Output:
-    metadata = {**report.metadata(), **extra}
+    metadata = {**report.metadata(table), **extra}
     for shop in report.shops.values():
         if shop.written:
             context.log.info(f"{shop.shop}: {shop.as_dict()}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PARKED_ROWS_SHOWN = 25
+PARKED_COLUMNS = ("shop", "record", "reason", "fix")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,11 @@ class SyncReport:
     def written(self) -> int:
         return sum(s.written for s in self.shops.values())
 
-    def metadata(self) -> dict[str, Any]:
+    def metadata(
+        self, table: Callable[[list[dict[str, str]], Sequence[str]], Any]
+    ) -> dict[str, Any]:
+        """The run as Dagster metadata; `table` renders the parked records (the wiring passes
+        flows/shared/metadata.table, the one table shape of every flow)."""
         import dagster as dg
 
         summary = (
@@ -102,32 +107,19 @@ class SyncReport:
             "per shop": {code: s.as_dict() for code, s in sorted(self.shops.items())},
             "magento API calls": self.total("magento_calls"),
             "specter API calls": self.specter_calls,
-            "parked records": _parked_table(self.parked),
+            "parked records": table(
+                [
+                    {"shop": p.shop, "record": p.key, "reason": p.reason, "fix": p.fix}
+                    for p in self.parked
+                ],
+                PARKED_COLUMNS,
+            ),
         }
         if self.source:
             meta["source"] = self.source
         if self.notes:
             meta["notes"] = self.notes
         return {k: _plain(v, dg) for k, v in meta.items()}
-
-
-def _parked_table(parked: list[ParkedItem]) -> Any:
-    import dagster as dg
-
-    return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord({"shop": p.shop, "record": p.key, "reason": p.reason, "fix": p.fix})
-            for p in parked[:PARKED_ROWS_SHOWN]
-        ],
-        schema=dg.TableSchema(
-            columns=[
-                dg.TableColumn("shop", "string"),
-                dg.TableColumn("record", "string"),
-                dg.TableColumn("reason", "string"),
-                dg.TableColumn("fix", "string"),
-            ]
-        ),
-    )
 
 
 def _plain(value: Any, dg: Any) -> Any:
