@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from magspec_pipelines.flows.shared.installations import installations
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.search import SearchCriteria
@@ -156,7 +157,7 @@ def _webshops(tenant: Tenant, specter: SpecterClient) -> Iterator[Check]:
 
 
 def _magento(tenant: Tenant, shops: list[Shop], client: MagentoClient) -> Iterator[Check]:
-    where = (shops[0].magento or tenant.magento).base_url
+    where = tenant.magento_for(shops[0]).base_url
     try:
         views = {v["code"]: v for v in client.store_views()}
         configs = {c["code"]: c for c in client.store_configs()}
@@ -205,9 +206,7 @@ def preflight(
         checks += _specter(tenant, make_specter(tenant))
     except SpecterError as exc:
         checks.append(Check("specter", "account", Verdict.FAIL, str(exc)))
-    installations: dict[str, list[Shop]] = {}
-    for shop in tenant.shops:
-        installations.setdefault((shop.magento or tenant.magento).base_url, []).append(shop)
-    for shops in installations.values():
+    for installation in installations(tenant):
+        shops = list(installation.shops)
         checks += _magento(tenant, shops, make_magento(tenant, shops[0]))
     return checks
