@@ -20,12 +20,6 @@ from magspec_pipelines.magento.models import TierPrice
 TierKey = tuple[int, str, Decimal]
 
 
-def from_specter(row: PriceListPrice) -> PriceListPrice:
-    """The row itself: the Specter client reads into the domain's `PriceListPrice`. Kept while
-    `flows/shared/price_list_source.py` still calls it."""
-    return row
-
-
 def shop_amount(
     price_excl_vat: Decimal,
     vat_percent: Decimal,
