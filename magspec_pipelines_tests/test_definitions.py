@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -11,12 +10,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
 
 from magspec_pipelines.definitions import build_definitions
 from magspec_pipelines.tenancy import load_registry
 from magspec_pipelines_tests import REPO
-
-SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
 
 
 def describe(defs: dg.Definitions) -> dict:
@@ -44,15 +42,11 @@ def describe(defs: dg.Definitions) -> dict:
     }
 
 
-def test_definitions_match_the_snapshot():
+def test_definitions_match_the_snapshot(snapshot):
+    """The code location's shape; an intended change is accepted with
+    `./dev test magspec_pipelines_tests/test_definitions.py --snapshot-update`."""
     current = describe(build_definitions(load_registry(str(REPO / "tenants"))))
-    if os.environ.get("MAGSPEC_UPDATE_SNAPSHOTS") == "1":
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
-    expected = json.loads(SNAPSHOT.read_text())
-    assert current == expected, (
-        "the code location changed shape; if intended, rerun with MAGSPEC_UPDATE_SNAPSHOTS=1"
-    )
+    assert current == snapshot(extension_class=JSONSnapshotExtension)
 
 
 def test_a_broken_tenant_file_leaves_the_others_and_fails_loudly(tmp_path):
