@@ -1,4 +1,4 @@
-"""The products_to_magento flow (Specter leads: articles → Magento products) in the code location."""
+"""The products_to_magento flow (Specter leads: articles → Magento products)."""
 
 import dagster as dg
 
@@ -11,31 +11,24 @@ from magspec_pipelines.flows.products_to_magento.assets import (
 )
 from magspec_pipelines.flows.products_to_magento.checks import structure_check
 from magspec_pipelines.flows.products_to_magento.triggers import article_queue_sensor
-from magspec_pipelines.flows.shared.definitions import (
-    compare_schedule,
-    flow_definitions,
-    flow_job,
-)
-from magspec_pipelines.flows.shared.partitions import tenant_partitions
+from magspec_pipelines.flows.shared.definitions import compare_schedule, flow_definitions
 from magspec_pipelines.tenancy import Registry
+
+# The nightly compare is a full run (`mode: full`): it reads the target back and repairs drift.
+FULL = {"mode": "full"}
 
 
 def build(registry: Registry) -> dg.Definitions:
-    tenants = registry.tenants_with_flow(FLOW)
-    if not tenants:
-        return dg.Definitions()
-    partitions = tenant_partitions(tenants)
-    assets = [register_asset(partitions), magento_products_asset(partitions)]
-    job = flow_job(FLOW, assets, "Specter articles → Magento products for one tenant.")
     return flow_definitions(
-        assets=assets,
-        checks=[structure_check(partitions)],
-        job=job,
-        sensors=[article_queue_sensor(t, job) for t in tenants],
-        schedules=[
+        registry,
+        FLOW,
+        description="Specter articles → Magento products for one tenant.",
+        assets=lambda parts: [register_asset(parts), magento_products_asset(parts)],
+        checks=lambda parts: [structure_check(parts)],
+        triggers=lambda tenant, job: [
+            article_queue_sensor(tenant, job),
             compare_schedule(
-                t, FLOW, job, t.cron_for(FLOW), [REGISTER, MAGENTO_PRODUCTS], {"mode": "full"}
-            )
-            for t in tenants
+                tenant, FLOW, job, tenant.cron_for(FLOW), [REGISTER, MAGENTO_PRODUCTS], FULL
+            ),
         ],
     )

@@ -1,4 +1,4 @@
-"""The products_to_specter flow (Magento leads: products → Specter articles) in the code location."""
+"""The products_to_specter flow (Magento leads: products → Specter articles)."""
 
 import dagster as dg
 
@@ -8,28 +8,21 @@ from magspec_pipelines.flows.products_to_specter.assets import (
     specter_articles_asset,
 )
 from magspec_pipelines.flows.products_to_specter.checks import children_check
-from magspec_pipelines.flows.shared.definitions import (
-    compare_schedule,
-    flow_definitions,
-    flow_job,
-)
-from magspec_pipelines.flows.shared.partitions import tenant_partitions
+from magspec_pipelines.flows.shared.definitions import compare_schedule, flow_definitions
 from magspec_pipelines.tenancy import Registry
+
+# The nightly compare is a full run (`mode: full`): it reads the target back and repairs drift.
+FULL = {"mode": "full"}
 
 
 def build(registry: Registry) -> dg.Definitions:
-    tenants = registry.tenants_with_flow(FLOW)
-    if not tenants:
-        return dg.Definitions()
-    partitions = tenant_partitions(tenants)
-    assets = [specter_articles_asset(partitions)]
-    job = flow_job(FLOW, assets, "Magento products → Specter articles for one tenant.")
     return flow_definitions(
-        assets=assets,
-        checks=[children_check(partitions)],
-        job=job,
-        schedules=[
-            compare_schedule(t, FLOW, job, t.cron_for(FLOW), [SPECTER_ARTICLES], {"mode": "full"})
-            for t in tenants
+        registry,
+        FLOW,
+        description="Magento products → Specter articles for one tenant.",
+        assets=lambda parts: [specter_articles_asset(parts)],
+        checks=lambda parts: [children_check(parts)],
+        triggers=lambda tenant, job: [
+            compare_schedule(tenant, FLOW, job, tenant.cron_for(FLOW), [SPECTER_ARTICLES], FULL)
         ],
     )

@@ -3,37 +3,63 @@ and package include it, one job named as the flow, and each tenant's schedules a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import dagster as dg
 
+from magspec_pipelines.flows.shared.partitions import tenant_partitions
 from magspec_pipelines.flows.shared.schedules import AssetJob, asset_config, tenant_schedule
-from magspec_pipelines.tenancy import Tenant
+from magspec_pipelines.tenancy import Registry, Tenant
 from magspec_pipelines.tenancy.modes import Flow
 
-
-def flow_job(flow: Flow, assets: list[dg.AssetsDefinition], description: str) -> AssetJob:
-    """The flow's job: its assets, named exactly as the flow."""
-    return dg.define_asset_job(
-        flow.value, selection=dg.AssetSelection.assets(*assets), description=description
-    )
+Triggers = Callable[
+    [Tenant, AssetJob], Iterable[dg.SensorDefinition | dg.ScheduleDefinition | None]
+]
 
 
 def flow_definitions(
+    registry: Registry,
+    flow: Flow,
     *,
-    assets: list[dg.AssetsDefinition],
-    checks: Iterable[dg.AssetChecksDefinition] = (),
-    job: AssetJob,
-    sensors: Iterable[dg.SensorDefinition | None] = (),
-    schedules: Iterable[dg.ScheduleDefinition | None] = (),
+    description: str,
+    assets: Callable[[dg.PartitionsDefinition], list[dg.AssetsDefinition]],
+    checks: Callable[[dg.PartitionsDefinition], list[dg.AssetChecksDefinition]] = lambda _: [],
+    triggers: Triggers = lambda _tenant, _job: (),
+    partitions: Callable[[list[Tenant]], dg.PartitionsDefinition] = tenant_partitions,
 ) -> dg.Definitions:
-    return dg.Definitions(
-        assets=assets,
-        asset_checks=list(checks),
-        jobs=[job],
-        sensors=[s for s in sensors if s is not None],
-        schedules=[s for s in schedules if s is not None],
+    """A flow in the code location: its assets and checks partitioned by the tenants whose mode
+    and package include it, one job named exactly as the flow, and each tenant's sensors and
+    schedules (`triggers`; None where a tenant has none). No tenant, no definitions."""
+    tenants = registry.tenants_with_flow(flow)
+    if not tenants:
+        return dg.Definitions()
+    parts = partitions(tenants)
+    built = assets(parts)
+    job = dg.define_asset_job(
+        flow.value, selection=dg.AssetSelection.assets(*built), description=description
     )
+    made = [d for tenant in tenants for d in triggers(tenant, job) if d is not None]
+    return dg.Definitions(
+        assets=built,
+        asset_checks=checks(parts),
+        jobs=[job],
+        sensors=[d for d in made if isinstance(d, dg.SensorDefinition)],
+        schedules=[d for d in made if isinstance(d, dg.ScheduleDefinition)],
+    )
+
+
+def shop_sync_triggers(flow: Flow, key: dg.AssetKey) -> Triggers:
+    """The schedules of a price or stock flow: the tenant's cron (changes only) and the nightly
+    compare on `pricing.compare_cron`."""
+
+    def triggers(tenant: Tenant, job: AssetJob) -> list[dg.ScheduleDefinition | None]:
+        compare_cron = tenant.pricing.compare_cron
+        return [
+            flow_schedule(tenant, flow, job),
+            compare_schedule(tenant, flow, job, compare_cron, [key], {"compare": True}),
+        ]
+
+    return triggers
 
 
 def compare_schedule(
