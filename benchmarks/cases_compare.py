@@ -7,9 +7,9 @@ faster). The matches (flows/shared/compare.py):
 - base prices: wanted price per SKU against Magento's, with the stored fingerprints;
 - stock: wanted (quantity, in stock) per SKU against Magento's source items;
 - tier prices: wanted tier rows against Magento's tier rows (4 per SKU);
-- the price-list export file (specter/pricelist_file.py): the csv loop against pandas.read_csv;
-- products (flows/shared/compare_products.py, not wired in): wanted products against Magento's
-  (simples, and configurables with 4 children), 3 % drifted.
+- the price-list export file (specter/pricelist_file.py): the csv loop against pandas.read_csv.
+
+The merges live in `compare_frames.py`; the product runs the loops (they were faster).
 
     python -m benchmarks.cases_compare [--rows 100000] [--repeats 3]
 """
@@ -26,9 +26,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from magspec_pipelines.flows.shared import compare, compare_products
+from benchmarks import compare_frames
+from magspec_pipelines.flows.shared import compare
 from magspec_pipelines.magento.models import TierPrice
-from magspec_pipelines.mapping.articles import ProductUnit, WantedProduct
 from magspec_pipelines.specter import pricelist_file
 
 CASE = "7. compares: loops vs pandas"
@@ -117,53 +117,6 @@ def tier_inputs(rows: int, seed: int = 7) -> tuple:
     return look, wanted, current, ["Wholesale"], {1}
 
 
-def product_inputs(rows: int, seed: int = 7) -> tuple:
-    """`rows` wanted products (4 of 5 in configurable units) and Magento's copy of each, 3 % with
-    another name and 1 % missing."""
-    rnd = random.Random(seed)
-    labels = {"color": {"10": "Black"}, "size": {"20": "M"}}
-    units, actual, child_ids = [], {}, {}
-    for n in range(rows // 5):
-        children = [
-            WantedProduct(
-                f"C-{n}-{k}",
-                "simple",
-                f"Child {k}",
-                1,
-                Decimal("0.5"),
-                None,
-                {"color": "Black", "size": "M"},
-            )
-            for k in range(4)
-        ]
-        parent = WantedProduct(
-            f"P-{n}", "configurable", f"Parent {n}", 4, children=tuple(c.sku for c in children)
-        )
-        simple = WantedProduct(f"S-{n}", "simple", f"Simple {n}", 4, Decimal("1.25"))
-        units += [ProductUnit(f"P-{n}", (parent, *children)), ProductUnit(f"S-{n}", (simple,))]
-        ids = list(range(n * 10, n * 10 + 4))
-        for product, entity_id in zip((*children, parent, simple), [*ids, 0, 0], strict=True):
-            if rnd.random() < 0.01:
-                continue
-            child_ids[product.sku] = entity_id
-            actual[product.sku] = {
-                "sku": product.sku,
-                "type_id": product.type_id,
-                "name": product.name if rnd.random() < 0.97 else "edited",
-                "weight": float(product.weight) if product.weight is not None else None,
-                "visibility": product.visibility,
-                "custom_attributes": [
-                    {"attribute_code": "color", "value": "10"},
-                    {"attribute_code": "size", "value": "20"},
-                ],
-                "extension_attributes": {
-                    "website_ids": [1],
-                    "configurable_product_links": ids,
-                },
-            }
-    return units, actual, lambda code: labels.get(code, {}), child_ids, [1]
-
-
 def price_list_file(rows: int, seed: int = 7) -> bytes:
     rnd = random.Random(seed)
     lines = [FILE_HEADER]
@@ -179,7 +132,7 @@ def measure(rows: int, repeats: int) -> list[dict[str, Any]]:
         pair(
             "base prices",
             compare.plan_values,
-            compare.plan_values_frame,
+            compare_frames.plan_values_frame,
             value_inputs(rows, tuples=False),
             rows,
             repeats,
@@ -187,7 +140,7 @@ def measure(rows: int, repeats: int) -> list[dict[str, Any]]:
         pair(
             "stock",
             compare.plan_values,
-            compare.plan_values_frame,
+            compare_frames.plan_values_frame,
             value_inputs(rows, tuples=True),
             rows,
             repeats,
@@ -195,7 +148,7 @@ def measure(rows: int, repeats: int) -> list[dict[str, Any]]:
         pair(
             "tier prices",
             compare.plan_tier_skus,
-            compare.plan_tier_skus_frame,
+            compare_frames.plan_tier_skus_frame,
             tier_inputs(rows),
             rows,
             repeats,
@@ -205,14 +158,6 @@ def measure(rows: int, repeats: int) -> list[dict[str, Any]]:
             pricelist_file.parse_rows_loop,
             pricelist_file.parse_rows_frame,
             (price_list_file(rows),),
-            rows,
-            repeats,
-        ),
-        pair(
-            "products",
-            compare_products.plan_units,
-            compare_products.plan_units_frame,
-            product_inputs(rows),
             rows,
             repeats,
         ),

@@ -1,4 +1,4 @@
-"""The DataFrame compares give what the loops give: random inputs with SKUs missing on either
+"""The DataFrame compares of benchmark case 7 give what the product's loops give: random inputs with SKUs missing on either
 side, duplicate keys, and Decimals that differ only in their last digit or only in how they are
 written (1.0 and 1.00 are the same price)."""
 
@@ -9,19 +9,17 @@ from decimal import Decimal
 
 import pytest
 
-from magspec_pipelines.flows.shared.compare import (
+from benchmarks.compare_frames import (
     CREATE,
     NO_PRODUCT,
     REPAIR,
     UNCHANGED,
     UPDATE,
-    ValuePlan,
-    plan_tier_skus,
     plan_tier_skus_frame,
-    plan_values,
     plan_values_frame,
     value_decisions,
 )
+from magspec_pipelines.flows.shared.compare import ValuePlan, plan_tier_skus, plan_values
 from magspec_pipelines.magento.models import TierPrice
 from magspec_pipelines.specter.errors import PriceListFileError
 from magspec_pipelines.specter.pricelist_file import parse_rows_frame, parse_rows_loop
