@@ -14,7 +14,6 @@ def test_compare_case_reports_each_match_both_ways() -> None:
         "stock",
         "tier prices",
         "price-list file",
-        "products",
     ]
     assert all(f["loop_s"] > 0 and f["frame_s"] > 0 for f in figures)
     assert len(result["rows"]) == 3 * len(figures)
