@@ -2,12 +2,13 @@
 becomes metadata, a log line per shop that wrote, and a failure when a shop failed."""
 
 from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
 
 from magspec_pipelines.flows.shared.metadata import table
 from magspec_pipelines.flows.shared.resources import MagspecResource
-from magspec_pipelines.flows.shared.shop_report import SyncReport
+from magspec_pipelines.flows.shared.shop_report import PARKED_COLUMNS, SyncReport
 from magspec_pipelines.tenancy import Tenant
 
 
@@ -22,8 +23,45 @@ def config_path(magspec: MagspecResource, tenant: Tenant) -> Callable[[str], str
     return lambda key: magspec.registry.config_path(tenant.id, key)
 
 
+def report_metadata(report: SyncReport) -> dict[str, Any]:
+    """The run as Dagster metadata: totals, per shop, and the parked records as a table."""
+    summary = (
+        "nothing changed: nothing written"
+        if report.written == 0 and not report.failed_shops
+        else f"{report.written} written"
+    )
+    meta: dict[str, Any] = {
+        "summary": summary,
+        "created": report.total("created"),
+        "updated": report.total("updated"),
+        "unchanged": report.total("unchanged"),
+        "repaired": report.total("repaired"),
+        "deleted": report.total("deleted"),
+        "no product": report.total("no_product"),
+        "parked": len(report.parked),
+        "failed shops": [s.shop for s in report.failed_shops],
+        "per shop": dg.MetadataValue.json(
+            {code: s.as_dict() for code, s in sorted(report.shops.items())}
+        ),
+        "magento API calls": report.total("magento_calls"),
+        "specter API calls": report.specter_calls,
+        "parked records": table(
+            [
+                {"shop": p.shop, "record": p.key, "reason": p.reason, "fix": p.fix}
+                for p in report.parked
+            ],
+            PARKED_COLUMNS,
+        ),
+    }
+    if report.source:
+        meta["source"] = report.source
+    if report.notes:
+        meta["notes"] = report.notes
+    return meta
+
+
 def finish(context: dg.AssetExecutionContext, report: SyncReport, extra: dict) -> dg.Output:
-    metadata = {**report.metadata(table), **extra}
+    metadata = {**report_metadata(report), **extra}
     for shop in report.shops.values():
         if shop.written:
             context.log.info(f"{shop.shop}: {shop.as_dict()}")

@@ -1,8 +1,7 @@
-"""What one run of a price or stock sync did, per shop, and how it shows as Dagster metadata."""
+"""What one run of a price or stock sync did, per shop (shown as metadata by shop_assets)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,48 +80,3 @@ class SyncReport:
     @property
     def written(self) -> int:
         return sum(s.written for s in self.shops.values())
-
-    def metadata(
-        self, table: Callable[[list[dict[str, str]], Sequence[str]], Any]
-    ) -> dict[str, Any]:
-        """The run as Dagster metadata; `table` renders the parked records (the wiring passes
-        flows/shared/metadata.table, the one table shape of every flow)."""
-        import dagster as dg
-
-        summary = (
-            "nothing changed: nothing written"
-            if self.written == 0 and not self.failed_shops
-            else f"{self.written} written"
-        )
-        meta: dict[str, Any] = {
-            "summary": summary,
-            "created": self.total("created"),
-            "updated": self.total("updated"),
-            "unchanged": self.total("unchanged"),
-            "repaired": self.total("repaired"),
-            "deleted": self.total("deleted"),
-            "no product": self.total("no_product"),
-            "parked": len(self.parked),
-            "failed shops": [s.shop for s in self.failed_shops],
-            "per shop": {code: s.as_dict() for code, s in sorted(self.shops.items())},
-            "magento API calls": self.total("magento_calls"),
-            "specter API calls": self.specter_calls,
-            "parked records": table(
-                [
-                    {"shop": p.shop, "record": p.key, "reason": p.reason, "fix": p.fix}
-                    for p in self.parked
-                ],
-                PARKED_COLUMNS,
-            ),
-        }
-        if self.source:
-            meta["source"] = self.source
-        if self.notes:
-            meta["notes"] = self.notes
-        return {k: _plain(v, dg) for k, v in meta.items()}
-
-
-def _plain(value: Any, dg: Any) -> Any:
-    if isinstance(value, dict):
-        return dg.MetadataValue.json(value)
-    return value
