@@ -11,7 +11,6 @@ to load at all instead.
 import dataclasses
 import logging
 import os
-import warnings
 
 import dagster as dg
 
@@ -105,11 +104,7 @@ def build_definitions(
 
 
 def _flows(registry: Registry) -> dg.Definitions:
-    with warnings.catch_warnings():
-        # Partitioned asset checks are preview in Dagster 1.13; the per-partition checks need
-        # them, and the snapshot test catches a change of shape.
-        warnings.simplefilter("ignore", dg.PreviewWarning)
-        return dg.Definitions.merge(*(build(registry) for build in FLOW_BUILDERS))
+    return dg.Definitions.merge(*(build(registry) for build in FLOW_BUILDERS))
 
 
 def _build_flows(registry: Registry, strict: bool) -> tuple[dg.Definitions, Registry]:

@@ -13,9 +13,10 @@ from magspec_pipelines.domain.fingerprints import short_digest
 from magspec_pipelines.flows.order_status.stage import stage_queue
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.flows.shared.schedules import (
-    TENANT_TAG,
     AssetJob,
+    tenant_run,
     tenant_schedule,
+    tenant_sensor,
 )
 from magspec_pipelines.state.order_status import OrderStatusState
 from magspec_pipelines.tenancy import Tenant
@@ -38,30 +39,25 @@ def evaluate_status_sensor(
     if not waiting:
         return None, seen
     digest = short_digest(",".join(str(e.id) for e in waiting))
-    request = dg.RunRequest(
-        run_key=f"order_status:{tenant.id}:{digest}",
-        partition_key=tenant.id,
-        tags={TENANT_TAG: tenant.id, "magspec/trigger": "order events"},
-    )
+    request = tenant_run(tenant, f"order_status:{tenant.id}:{digest}", "order events")
     return request, seen
 
 
 def build_status_sensor(tenant: Tenant, job: AssetJob) -> dg.SensorDefinition:
-    @dg.sensor(
-        name=f"order_status_{tenant.id}",
-        job=job,
-        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Specter order events of {tenant.name} (queue and callbacks) → a run.",
-        tags={TENANT_TAG: tenant.id},
-    )
-    def _sensor(context: dg.SensorEvaluationContext, magspec: MagspecResource):
+    def tick(context: dg.SensorEvaluationContext, magspec: MagspecResource):
         request, seen = evaluate_status_sensor(tenant, magspec)
         if request is None:
             return dg.SensorResult(skip_reason=seen)
         return dg.SensorResult(run_requests=[request])
 
-    return _sensor
+    return tenant_sensor(
+        tenant,
+        name=f"order_status_{tenant.id}",
+        job=job,
+        interval_seconds=SENSOR_INTERVAL_SECONDS,
+        description=f"Specter order events of {tenant.name} (queue and callbacks) → a run.",
+        evaluate=tick,
+    )
 
 
 def build_status_schedule(tenant: Tenant, job: AssetJob) -> dg.ScheduleDefinition | None:

@@ -20,10 +20,10 @@ from magspec_pipelines.flows.orders.fetch import fetch_changed, magento_time
 from magspec_pipelines.flows.shared.partitions import tenant_day_key
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.flows.shared.schedules import (
-    TENANT_TAG,
     AssetJob,
     tenant_run,
     tenant_schedule,
+    tenant_sensor,
 )
 from magspec_pipelines.mapping.orders import order_day, parse_magento_datetime
 from magspec_pipelines.state import BindingState
@@ -90,10 +90,11 @@ def evaluate_new_orders(
             continue
         by_day[day.isoformat()].append(f"{key}@{updated}")
     requests = [
-        dg.RunRequest(
-            run_key=_run_key(tenant.id, day, stamps),
+        tenant_run(
+            tenant,
+            _run_key(tenant.id, day, stamps),
+            "new orders",
             partition_key=tenant_day_key(tenant.id, datetime.fromisoformat(day).date()),
-            tags={TENANT_TAG: tenant.id, "magspec/trigger": "new orders"},
         )
         for day, stamps in sorted(by_day.items())
     ]
@@ -103,15 +104,7 @@ def evaluate_new_orders(
 
 
 def build_order_sensor(tenant: Tenant, job: AssetJob) -> dg.SensorDefinition:
-    @dg.sensor(
-        name=f"orders_new_{tenant.id}",
-        job=job,
-        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"New eligible Magento orders of {tenant.name} → their day partitions.",
-        tags={TENANT_TAG: tenant.id},
-    )
-    def _sensor(context: dg.SensorEvaluationContext, magspec: MagspecResource):
+    def tick(context: dg.SensorEvaluationContext, magspec: MagspecResource):
         cursor = OrderCursor.load(context.cursor)
         requests, cursor = evaluate_new_orders(tenant, magspec, cursor)
         if cursor.watermark:
@@ -125,7 +118,14 @@ def build_order_sensor(tenant: Tenant, job: AssetJob) -> dg.SensorDefinition:
             )
         return dg.SensorResult(run_requests=requests, cursor=cursor.dump())
 
-    return _sensor
+    return tenant_sensor(
+        tenant,
+        name=f"orders_new_{tenant.id}",
+        job=job,
+        interval_seconds=SENSOR_INTERVAL_SECONDS,
+        description=f"New eligible Magento orders of {tenant.name} → their day partitions.",
+        evaluate=tick,
+    )
 
 
 def build_order_schedule(tenant: Tenant, job: AssetJob) -> dg.ScheduleDefinition:

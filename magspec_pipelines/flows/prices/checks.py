@@ -4,7 +4,7 @@ import dagster as dg
 
 from magspec_pipelines.flows.prices.engine import current_prices, shop_price_list
 from magspec_pipelines.flows.shared import pricing_assumed as assumed
-from magspec_pipelines.flows.shared.checks import sample, shop_targets
+from magspec_pipelines.flows.shared.checks import sample, sample_result, shop_targets
 from magspec_pipelines.flows.shared.price_list_source import read_price_lists
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.mapping.prices import base_prices
@@ -55,13 +55,6 @@ def prices_check(asset: dg.AssetKey, partitions) -> dg.AssetChecksDefinition:
                 for s in skus
                 if current.get(s) != wanted[s].amount
             ]
-        return dg.AssetCheckResult(
-            passed=not mismatches and not targets.errors,
-            metadata={
-                "compared": compared,
-                "mismatches": mismatches[:50],
-                "shops not reachable": sorted(targets.errors),
-            },
-        )
+        return sample_result(compared, mismatches, targets)
 
     return _check

@@ -132,17 +132,8 @@ class BasePriceSync(PriceListEngine):
                 "fix the product in Magento; the price is sent again on the next run",
                 {"sku": sku, "price": str(wanted[sku].amount) if sku in wanted else None},
             )
-        drift = set(plan.drifted)
-        for sku in written:
-            if sku in drift:
-                shop.repaired += 1
-            elif sku in old:
-                shop.updated += 1
-            else:
-                shop.created += 1
+        self.record_written(shop, ENTITY, written, plan, old, new)
         shop.unchanged = len(skus) - len(to_send)
-        self.state.set_fingerprints(self.tenant.id, ENTITY, code, {s: new[s] for s in written})
-        self.resolve(f"{code}:{s}" for s in written)
 
 
 def current_prices(target: ShopTarget, skus: list[str]) -> dict[str, Decimal]:

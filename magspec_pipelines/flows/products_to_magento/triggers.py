@@ -5,7 +5,7 @@ import dagster as dg
 
 from magspec_pipelines.flows.shared.article_register import stage_article_queue
 from magspec_pipelines.flows.shared.resources import MagspecResource
-from magspec_pipelines.flows.shared.schedules import TENANT_TAG, AssetJob, tenant_run
+from magspec_pipelines.flows.shared.schedules import AssetJob, tenant_run, tenant_sensor
 from magspec_pipelines.state.catalog import CatalogState
 from magspec_pipelines.tenancy import Tenant
 
@@ -23,18 +23,17 @@ def evaluate_article_queue(tenant: Tenant, magspec: MagspecResource) -> list[dg.
 
 
 def article_queue_sensor(tenant: Tenant, job: AssetJob) -> dg.SensorDefinition:
-    @dg.sensor(
-        name=f"products_to_magento_queue_{tenant.id}",
-        job=job,
-        minimum_interval_seconds=ARTICLE_SENSOR_INTERVAL_SECONDS,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Specter's article queue of {tenant.name} has changes → a delta run.",
-        tags={TENANT_TAG: tenant.id},
-    )
-    def _tick(context: dg.SensorEvaluationContext, magspec: MagspecResource):
+    def tick(context: dg.SensorEvaluationContext, magspec: MagspecResource):
         requests = evaluate_article_queue(tenant, magspec)
         if not requests:
             return dg.SkipReason("the article queue is empty")
         return requests
 
-    return _tick
+    return tenant_sensor(
+        tenant,
+        name=f"products_to_magento_queue_{tenant.id}",
+        job=job,
+        interval_seconds=ARTICLE_SENSOR_INTERVAL_SECONDS,
+        description=f"Specter's article queue of {tenant.name} has changes → a delta run.",
+        evaluate=tick,
+    )

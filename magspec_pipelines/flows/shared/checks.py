@@ -3,8 +3,10 @@ the shops to read grouped by what they write (a website, a source)."""
 
 from collections.abc import Iterable
 
+import dagster as dg
+
 from magspec_pipelines.domain.fingerprints import short_digest
-from magspec_pipelines.flows.shared.installations import resolve_targets, writers
+from magspec_pipelines.flows.shared.installations import Targets, resolve_targets, writers
 from magspec_pipelines.flows.shared.resources import MagspecResource
 
 
@@ -18,3 +20,16 @@ def shop_targets(magspec: MagspecResource, tenant, key):
         tenant, magspec.magento, lambda k: magspec.registry.config_path(tenant.id, k)
     )
     return targets, writers(targets.found, key=key)
+
+
+def sample_result(compared: int, mismatches: list[str], targets: Targets) -> dg.AssetCheckResult:
+    """A sampling check's verdict: passed when every sampled SKU matched and every shop was
+    reachable."""
+    return dg.AssetCheckResult(
+        passed=not mismatches and not targets.errors,
+        metadata={
+            "compared": compared,
+            "mismatches": mismatches[:50],
+            "shops not reachable": sorted(targets.errors),
+        },
+    )

@@ -1,4 +1,4 @@
-"""The per-tenant schedule factory every flow uses, and the tags its runs carry.
+"""The per-tenant schedule and sensor factories every flow uses, and the tags their runs carry.
 
 A flow's schedules are per tenant (each tenant's syncs on its own cron, in its own time zone,
 switched on and off per tenant in the UI); they differ only in name, cron, what a tick asks for
@@ -75,6 +75,32 @@ def tenant_schedule(
         )
 
     return _schedule
+
+
+def tenant_sensor(
+    tenant: Tenant,
+    *,
+    name: str,
+    job: AssetJob,
+    interval_seconds: int,
+    description: str,
+    evaluate: Callable[[dg.SensorEvaluationContext, Any], Any],
+) -> dg.SensorDefinition:
+    """A sensor of one tenant, running by default; `evaluate(context, magspec)` is its tick."""
+
+    @dg.sensor(
+        name=name,
+        job=job,
+        minimum_interval_seconds=interval_seconds,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=description,
+        tags={TENANT_TAG: tenant.id},
+        required_resource_keys={"magspec"},
+    )
+    def _sensor(context: dg.SensorEvaluationContext):
+        return evaluate(context, context.resources.magspec)
+
+    return _sensor
 
 
 def op_name(asset_key: dg.AssetKey) -> str:

@@ -3,10 +3,11 @@ reason and a fix, resolving what went through, waiting for async bulk, counting 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from magspec_pipelines.flows.shared.compare import ValuePlan
 from magspec_pipelines.flows.shared.installations import (
     MakeClient,
     ShopTarget,
@@ -93,6 +94,29 @@ class PricingEngine:
             )
             out.update(status.failures(submission))
         return out
+
+    def record_written(
+        self,
+        shop: ShopReport,
+        entity: str,
+        written: list[str],
+        plan: ValuePlan,
+        old: Mapping[str, str],
+        new: Mapping[str, str],
+    ) -> None:
+        """What went through: counted as repaired (drift), updated or created, fingerprinted so
+        the next run skips it, and its parked record (if any) resolved."""
+        drift = set(plan.drifted)
+        for sku in written:
+            if sku in drift:
+                shop.repaired += 1
+            elif sku in old:
+                shop.updated += 1
+            else:
+                shop.created += 1
+        code = shop.shop
+        self.state.set_fingerprints(self.tenant.id, entity, code, {s: new[s] for s in written})
+        self.resolve(f"{code}:{s}" for s in written)
 
     @staticmethod
     def count_calls(shop: ShopReport, target: ShopTarget, before: int) -> None:

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from magspec_pipelines.flows.shared import pricing_assumed as assumed
-from magspec_pipelines.flows.shared.checks import sample, shop_targets
+from magspec_pipelines.flows.shared.checks import sample, sample_result, shop_targets
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.flows.stock.engine import ENTITY as STOCK_ENTITY
 from magspec_pipelines.flows.stock.engine import current_stock
@@ -50,13 +50,6 @@ def stock_check(asset: dg.AssetKey, partitions) -> dg.AssetChecksDefinition:
                 have = current.get(sku)
                 if have is None or have[0] != want[0] or have[1] != want[1]:
                     mismatches.append(f"{target.shop.code}:{sku} Magento {have} ≠ Specter {want}")
-        return dg.AssetCheckResult(
-            passed=not mismatches and not targets.errors,
-            metadata={
-                "compared": compared,
-                "mismatches": mismatches[:50],
-                "shops not reachable": sorted(targets.errors),
-            },
-        )
+        return sample_result(compared, mismatches, targets)
 
     return _check

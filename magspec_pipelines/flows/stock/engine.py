@@ -195,17 +195,8 @@ class StockSync(PricingEngine):
                 else "fix the product in Magento; its stock is sent again on the next change",
             )
         written = [s for s in to_send if s not in refused]
-        drift = set(plan.drifted)
-        for sku in written:
-            if sku in drift:
-                shop.repaired += 1
-            elif sku in old:
-                shop.updated += 1
-            else:
-                shop.created += 1
+        self.record_written(shop, ENTITY, written, plan, old, new)
         shop.unchanged = len(skus) - len(to_send)
-        self.state.set_fingerprints(self.tenant.id, ENTITY, code, {s: new[s] for s in written})
-        self.resolve(f"{code}:{s}" for s in written)
 
 
 def _state(item: SourceItem) -> tuple[Decimal, bool]:

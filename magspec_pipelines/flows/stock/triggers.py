@@ -9,7 +9,7 @@ is the source of truth.
 import dagster as dg
 
 from magspec_pipelines.flows.shared.resources import MagspecResource
-from magspec_pipelines.flows.shared.schedules import TENANT_TAG, AssetJob, tenant_run
+from magspec_pipelines.flows.shared.schedules import AssetJob, tenant_run, tenant_sensor
 from magspec_pipelines.flows.stock.engine import StockSync
 from magspec_pipelines.state.pricing import PricingState
 from magspec_pipelines.tenancy import Tenant
@@ -37,15 +37,14 @@ def evaluate_stock_queue(tenant: Tenant, magspec: MagspecResource) -> dg.SensorR
 
 
 def build_stock_sensor(tenant: Tenant, job: AssetJob) -> dg.SensorDefinition:
-    @dg.sensor(
-        name=f"stock_queue_{tenant.id}",
-        job=job,
-        minimum_interval_seconds=STOCK_SENSOR_INTERVAL_SECONDS,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Stages {tenant.name}'s Specter stock queue and asks for a stock run.",
-        tags={TENANT_TAG: tenant.id},
-    )
-    def _sensor(context: dg.SensorEvaluationContext, magspec: MagspecResource):
+    def tick(context: dg.SensorEvaluationContext, magspec: MagspecResource):
         return evaluate_stock_queue(tenant, magspec)
 
-    return _sensor
+    return tenant_sensor(
+        tenant,
+        name=f"stock_queue_{tenant.id}",
+        job=job,
+        interval_seconds=STOCK_SENSOR_INTERVAL_SECONDS,
+        description=f"Stages {tenant.name}'s Specter stock queue and asks for a stock run.",
+        evaluate=tick,
+    )
