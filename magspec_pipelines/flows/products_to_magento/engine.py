@@ -25,6 +25,7 @@ from magspec_pipelines.flows.shared.product_report import (
     RESULTS,
     SyncReport,
     UnitOutcome,
+    resume_or_begin,
 )
 from magspec_pipelines.magento.catalog import SKU_LOOKUP_LIMIT
 from magspec_pipelines.magento.client import MagentoClient
@@ -215,17 +216,7 @@ class ProductsToMagento:
                 report.shop(shop.code).counts["unchanged"] += len(units) - len(todo)
             return None, todo
         flow = f"{FLOW}:{inst.target}"
-        progress = self.catalog.open_sync(self.tenant.id, flow, dry_run)
-        if progress is None:
-            progress = self.catalog.begin_sync(
-                self.tenant.id, flow, dry_run=dry_run, total=len(units)
-            )
-        else:
-            report.resumed_from = progress.cursor
-            report.previously_done = progress.done
-            for name, n in progress.counts.items():
-                report.counts[name] += n
-            self.catalog.record_progress(progress, resumed=True)
+        progress = resume_or_begin(self.catalog, self.tenant.id, flow, dry_run, len(units), report)
         return progress, [u for u in units if u.key > progress.cursor]
 
     def _advance(

@@ -17,7 +17,7 @@ from typing import Any
 from magspec_pipelines.domain.batches import chunks
 from magspec_pipelines.domain.catalog import Article, ParkedArticle
 from magspec_pipelines.flows.shared.installations import installations
-from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome
+from magspec_pipelines.flows.shared.product_report import SyncReport, UnitOutcome, resume_or_begin
 from magspec_pipelines.magento.client import MagentoClient
 from magspec_pipelines.magento.errors import MagentoError
 from magspec_pipelines.magento.models import custom_attribute
@@ -186,16 +186,9 @@ class ProductsToSpecter:
         report.total_units = len(keys)
         progress = None
         if full:
-            progress = self.catalog.open_sync(self.tenant.id, FLOW, dry_run)
-            if progress is None:
-                progress = self.catalog.begin_sync(
-                    self.tenant.id, FLOW, dry_run=dry_run, total=len(keys)
-                )
-            else:
-                report.resumed_from = progress.cursor
-                report.previously_done = progress.done
-                report.counts.update(progress.counts)
-                self.catalog.record_progress(progress, resumed=True)
+            progress = resume_or_begin(
+                self.catalog, self.tenant.id, FLOW, dry_run, len(keys), report
+            )
             todo = [k for k in keys if k > progress.cursor]
         else:
             todo = [k for k in keys if stored.get(k) != prints[k]]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from magspec_pipelines.domain.catalog import ParkedArticle
+from magspec_pipelines.state.catalog import CatalogState, SyncProgress
 
 RESULTS = ("created", "updated", "unchanged", "parked", "failed")
 
@@ -93,3 +94,18 @@ class SyncReport:
         counts = {name: self.counts.get(name, 0) for name in RESULTS}
         counts["parked"] = len(self.parked)
         return counts
+
+
+def resume_or_begin(
+    catalog: CatalogState, tenant_id: str, flow: str, dry_run: bool, total: int, report: SyncReport
+) -> SyncProgress:
+    """The full sync of `flow` to continue: the unfinished one (its cursor, done units and
+    counts carried into `report`), or a new one of `total` units."""
+    progress = catalog.open_sync(tenant_id, flow, dry_run)
+    if progress is None:
+        return catalog.begin_sync(tenant_id, flow, dry_run=dry_run, total=total)
+    report.resumed_from = progress.cursor
+    report.previously_done = progress.done
+    report.counts.update(progress.counts)
+    catalog.record_progress(progress, resumed=True)
+    return progress
