@@ -37,7 +37,6 @@ DUPLICATE_ORDER = re.compile(
 ALREADY_INVOICED = re.compile(
     r"Order (?P<order_no>\d+) has nothing left to invoice: invoiceNo (?P<invoice_no>\d+)"
 )
-ORDER_NOT_FOUND = re.compile(r"Order '(?P<order_no>[^']*)' does not exist")
 VALIDATION = re.compile(r"Field '(?P<field>[^']*)'")
 
 # ASSUMPTION: the XML answer (`useXML=2`) to a write carries the new id in an `<id>` element next
@@ -86,7 +85,7 @@ DEFAULT_INVOICE_TYPE = "S"
 UNKNOWN_ACTION = re.compile(r"Field 'action' unknown action", re.IGNORECASE)
 
 # ASSUMPTION: an unknown invoice answers 42 like an unknown order, worded
-# `Invoice '<no>' does not exist` (follows ORDER_NOT_FOUND above).
+# `Invoice '<no>' does not exist` (follows the unknown order's `Order '<no>' does not exist`).
 INVOICE_NOT_FOUND = re.compile(r"Invoice '(?P<invoice_no>[^']*)' does not exist")
 
 # ASSUMPTION: article-number rules beyond the verified ones (S6: unique, none of å ä ö & % ¤ # €,

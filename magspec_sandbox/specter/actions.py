@@ -3,6 +3,7 @@ carries it out."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -113,12 +114,16 @@ _ACTIONS = (
         lambda p: "getPDFLink" + p.text("documentId"),
         lambda state, params, base_url: reads.pdf_link(base_url)(state, params),
     ),
-    Action("getStockSites", R, _date, _simple(reads.stock_sites), True, True),
-    Action("getWebshops", R, _date, _simple(reads.webshops), True, True),
-    Action("getPriceLists", R, _date, _simple(reads.price_lists), True, True),
-    Action("getPriceListPrices", R, _date, _simple(reads.price_list_prices), True, True),
-    Action("getAccountModules", R, _date, _simple(reads.account_modules), True, True),
-    Action("getInvoiceStatus", R, _date, _simple(reads.invoice_status), True, True),
+    Action("getStockSites", R, _date, _simple(reads.stock_sites), dated=True),
+    Action("getWebshops", R, _date, _simple(reads.webshops), dated=True),
+    Action("getPriceLists", R, _date, _simple(reads.price_lists), dated=True),
+    Action("getPriceListPrices", R, _date, _simple(reads.price_list_prices), dated=True),
+    Action("getAccountModules", R, _date, _simple(reads.account_modules), dated=True),
+    Action("getInvoiceStatus", R, _date, _simple(reads.invoice_status), dated=True),
+)
+# Which reads are assumed (absent from an account built without them) is said once, in assumed.py.
+_ACTIONS = tuple(
+    dataclasses.replace(a, assumed_read=a.name in assumed.ASSUMED_READS) for a in _ACTIONS
 )
 ACTIONS: dict[tuple[str, str], Action] = {(a.script, a.name.lower()): a for a in _ACTIONS}
 
