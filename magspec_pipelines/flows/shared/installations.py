@@ -195,10 +195,13 @@ def writers(
     targets: dict[str, ShopTarget], key: Callable[[ShopTarget], Any]
 ) -> dict[str, list[ShopTarget]]:
     """The shop that writes for each shared scope (the first in the file), with the shops it
-    writes for; `key` names the scope (website for prices, source for stock)."""
+    writes for; `key` names the scope (website for prices, source for stock). The scope lives in
+    the Magento at a base URL whatever token reaches it: two integrations of one Magento still
+    share its websites and sources, so they get one writer, not two fighting over a price."""
     groups: dict[Any, list[ShopTarget]] = {}
     for target in sorted(targets.values(), key=lambda t: t.index):
-        groups.setdefault((target.installation.key, key(target)), []).append(target)
+        base_url, _token = target.installation.key
+        groups.setdefault((base_url, key(target)), []).append(target)
     return {group[0].shop.code: group for group in groups.values()}
 
 
