@@ -14,7 +14,7 @@ import dagster as dg
 
 from magspec_pipelines.flows.order_status.process import EventOutcome, StatusProcessor, StatusReport
 from magspec_pipelines.flows.order_status.stage import StageReport, stage_queue
-from magspec_pipelines.flows.shared.metadata import table
+from magspec_pipelines.flows.shared.metadata import fail_for, table
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.state.order_status import OrderStatusState
 from magspec_pipelines.tenancy import Flow
@@ -112,14 +112,9 @@ def order_updates_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinit
         report = processor.process_pending()
         _log_events(context, report)
         metadata = _updates_metadata(report, processor, started)
-        if report.failed:
-            # Run retries (dagster.yaml) take the failed events again; done actions are recorded
-            # and are not repeated.
-            raise dg.Failure(
-                description=f"{len(report.failed)} event(s) could not reach Magento: "
-                + "; ".join(f"{o.increment_id}: {o.reason}" for o in report.failed[:5]),
-                metadata=metadata,
-            )
+        # Run retries (dagster.yaml) take the failed events again; done actions are recorded
+        # and are not repeated.
+        fail_for(report.failed, "event(s) could not reach Magento", metadata)
         return dg.Output(report, metadata=metadata)
 
     return magento_order_updates

@@ -22,7 +22,7 @@ from magspec_pipelines.flows.orders.outcomes import (
     Outcome,
     Result,
 )
-from magspec_pipelines.flows.shared.metadata import table
+from magspec_pipelines.flows.shared.metadata import fail_for, table
 from magspec_pipelines.flows.shared.partitions import split_key
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.tenancy import Tenant
@@ -44,10 +44,6 @@ def outcome_table(outcomes: list[Outcome]) -> dg.MetadataValue:
         for o in outcomes
     ]
     return table(rows, ["shop", "order", "reason", "fix"], limit=PARKED_ROWS_SHOWN)
-
-
-def _api_calls(*clients) -> dict[str, int]:
-    return {name: client.stats.requests for name, client in clients}
 
 
 def magento_orders_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -144,14 +140,9 @@ def specter_documents_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
             raise dg.Failure(description=str(halted), allow_retries=False) from None
         _log_created(context, report)
         metadata = _export_metadata(report, tenant, specter.stats.requests, started, day)
-        if report.failed:
-            # The run fails so that run retries (dagster.yaml) pick it up; everything that went
-            # through is bound and will not be sent again.
-            raise dg.Failure(
-                description=f"{len(report.failed)} order(s) could not reach Specter: "
-                + "; ".join(f"{o.increment_id}: {o.reason}" for o in report.failed[:5]),
-                metadata=metadata,
-            )
+        # The run fails so that run retries (dagster.yaml) pick it up; everything that went
+        # through is bound and will not be sent again.
+        fail_for(report.failed, "order(s) could not reach Specter", metadata)
         return dg.Output(report, metadata=metadata)
 
     return specter_documents

@@ -23,7 +23,6 @@ from magspec_pipelines.tenancy import Shop, Tenant
 
 FLOW = "prices"
 ENTITY = "base_price"
-NO_PRODUCT_SHOWN = 10
 
 
 def shop_price_list(tenant: Tenant, shop: Shop) -> str:

@@ -1,13 +1,20 @@
 """What the sampling checks of the price and stock flows share: a stable sample of SKUs, and
 the shops to read grouped by what they write (a website, a source)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import dagster as dg
 
 from magspec_pipelines.domain.fingerprints import short_digest
-from magspec_pipelines.flows.shared.installations import Targets, resolve_targets, writers
+from magspec_pipelines.flows.shared.installations import (
+    ShopTarget,
+    Targets,
+    resolve_targets,
+    writers,
+)
 from magspec_pipelines.flows.shared.resources import MagspecResource
+from magspec_pipelines.tenancy import Tenant
 
 
 def sample(keys: Iterable[str], size: int, salt: str) -> list[str]:
@@ -15,7 +22,10 @@ def sample(keys: Iterable[str], size: int, salt: str) -> list[str]:
     return sorted(keys, key=lambda k: short_digest(f"{salt}:{k}", length=40))[:size]
 
 
-def shop_targets(magspec: MagspecResource, tenant, key):
+def shop_targets(
+    magspec: MagspecResource, tenant: Tenant, key: Callable[[ShopTarget], Any]
+) -> tuple[Targets, dict[str, list[ShopTarget]]]:
+    """The tenant's shops in Magento, and the writer of each scope `key` names."""
     targets = resolve_targets(
         tenant, magspec.magento, lambda k: magspec.registry.config_path(tenant.id, k)
     )

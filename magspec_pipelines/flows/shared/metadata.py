@@ -9,6 +9,8 @@ from typing import Any
 import dagster as dg
 
 ROWS_SHOWN = 25
+# Failed orders or events named in a failed run's description.
+FAILURES_NAMED = 5
 
 
 def table(
@@ -20,3 +22,11 @@ def table(
         records=[dg.TableRecord({c: row.get(c, "") for c in columns}) for row in rows[:limit]],
         schema=dg.TableSchema(columns=[dg.TableColumn(c, "string") for c in columns]),
     )
+
+
+def fail_for(failed: Sequence[Any], what: str, metadata: dict[str, Any]) -> None:
+    """Fails the run when anything in `failed` (outcomes with `increment_id` and `reason`)
+    failed: "<n> <what>: <order>: <reason>; ..." with the run's metadata."""
+    if failed:
+        named = "; ".join(f"{o.increment_id}: {o.reason}" for o in failed[:FAILURES_NAMED])
+        raise dg.Failure(description=f"{len(failed)} {what}: {named}", metadata=metadata)

@@ -13,8 +13,6 @@ from magspec_pipelines.flows.shared.product_report import SyncReport
 from magspec_pipelines.flows.shared.resources import MagspecResource
 from magspec_pipelines.tenancy import Tenant
 
-ROWS_SHOWN = 25
-
 
 class SyncMode(Enum):
     delta = "delta"
@@ -49,7 +47,6 @@ def report_metadata(report: SyncReport, started: float, **extra) -> dict:
         "parked articles": table(
             [{"article": p.key, "reason": p.reason, "fix": p.fix} for p in report.parked],
             ["article", "reason", "fix"],
-            limit=ROWS_SHOWN,
         ),
         "repaired": [f"{o.key}: {'; '.join(o.drift[:3])}" for o in report.repaired][:50],
         "would write" if report.dry_run else "written": [
